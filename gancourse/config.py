@@ -1,0 +1,290 @@
+"""Run profiles, seeding and environment checks shared by every chapter.
+
+A *profile* fixes every size a chapter uses (how much data, how many epochs or
+steps, how wide the networks are, how many samples the metrics draw), so one
+notebook runs in seconds in CI (``smoke``), in minutes on a laptop (``cpu``) and
+at the papers' settings on a GPU (``gpu``).
+
+This module must stay importable without TensorFlow: :func:`prepare_environment`
+runs when ``gancourse`` is imported and sets the Keras backend and the
+TensorFlow log level *before* TensorFlow is first imported, which is the only
+time those variables are read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+import warnings
+
+PROFILE_ENV = "GANCOURSE_PROFILE"
+"""Environment variable that picks a profile by name."""
+
+REPO = "gancourse/gancourse"
+"""GitHub ``owner/name`` of the course, used for Colab badges and installs."""
+
+REPO_URL = f"https://github.com/{REPO}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Profile:
+    """Every size a chapter may depend on.
+
+    Attributes:
+        name: ``"smoke"``, ``"cpu"`` or ``"gpu"``.
+        description: one line for learners.
+        train_size: training images used (``None``: the whole split).
+        test_size: test images used for evaluation (``None``: the whole split).
+        mini_data: load the small subsets shipped in ``data/mini`` instead of
+            the full datasets (always true for ``smoke``, so CI never needs
+            a download).
+        batch_size: minibatch size for image models.
+        epochs: passes over ``train_size`` images for image models.
+        toy_steps: optimisation steps for 1-D and 2-D toy problems.
+        width: base width (filters of the first conv layer, or units scale)
+            of image models; chapters scale it.
+        eval_samples: generated samples drawn for metrics (FD, KID, coverage).
+        grid_size: images per side of a sample grid.
+        snapshot_every: training steps between recorded snapshots/grids.
+    """
+
+    name: str
+    description: str
+    train_size: int | None
+    test_size: int | None
+    mini_data: bool
+    batch_size: int
+    epochs: int
+    toy_steps: int
+    width: int
+    eval_samples: int
+    grid_size: int
+    snapshot_every: int
+
+    def subset(self, n_available: int, split: str = "train") -> int:
+        """How many of ``n_available`` images this profile uses for ``split``."""
+        if split not in ("train", "test"):
+            raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+        cap = self.train_size if split == "train" else self.test_size
+        return n_available if cap is None else min(cap, n_available)
+
+
+PROFILES: dict[str, Profile] = {
+    "smoke": Profile(
+        name="smoke",
+        description="CI and quick checks: tiny data, seconds per cell, shipped mini datasets",
+        train_size=1024,
+        test_size=512,
+        mini_data=True,
+        batch_size=64,
+        epochs=1,
+        toy_steps=300,
+        width=8,
+        eval_samples=500,
+        grid_size=4,
+        snapshot_every=10,
+    ),
+    "cpu": Profile(
+        name="cpu",
+        description="a laptop CPU: minutes per chapter, results you recognise as right",
+        train_size=None,
+        test_size=None,
+        mini_data=False,
+        batch_size=128,
+        epochs=5,
+        toy_steps=3000,
+        width=32,
+        eval_samples=5000,
+        grid_size=8,
+        snapshot_every=100,
+    ),
+    "gpu": Profile(
+        name="gpu",
+        description="a GPU (Colab or better): the papers' settings",
+        train_size=None,
+        test_size=None,
+        mini_data=False,
+        batch_size=128,
+        epochs=25,
+        toy_steps=10000,
+        width=64,
+        eval_samples=10000,
+        grid_size=10,
+        snapshot_every=200,
+    ),
+}
+
+
+def prepare_environment() -> None:
+    """Select the TensorFlow backend for Keras and silence TensorFlow's C++ logs.
+
+    Must run before TensorFlow or Keras is imported (``import gancourse`` does
+    it). Values the user already set are kept, except a Keras backend other
+    than TensorFlow, which the course does not support.
+    """
+    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+    if backend != "tensorflow":
+        raise RuntimeError(
+            f"KERAS_BACKEND is {backend!r}, but gancourse needs 'tensorflow'. "
+            "Unset KERAS_BACKEND or set it to 'tensorflow' and restart the kernel."
+        )
+    if "keras" in sys.modules:
+        loaded = getattr(sys.modules["keras"], "backend", None)
+        name = loaded.backend() if loaded is not None and hasattr(loaded, "backend") else "tensorflow"
+        if name != "tensorflow":
+            raise RuntimeError(
+                f"Keras was already imported with the {name!r} backend; restart the "
+                "kernel and import gancourse before keras."
+            )
+    os.environ["KERAS_BACKEND"] = "tensorflow"
+    # 2 = show errors only: hides the INFO/WARNING lines TensorFlow's C++ core
+    # prints to the kernel's stderr (CUDA factory registration, oneDNN notice).
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+
+
+_TF_READY = False
+
+
+def import_tensorflow():
+    """Import TensorFlow (and list its devices) with its start-up chatter hidden.
+
+    TensorFlow's CUDA build prints absl lines straight to file descriptor 2
+    *before* ``TF_CPP_MIN_LOG_LEVEL`` takes effect ("Could not find cuda
+    drivers", "failed call to cuInit") on machines without an NVIDIA driver.
+    Those lines are captured here and shown only if the import fails.
+    """
+    global _TF_READY
+    if _TF_READY:
+        import tensorflow as tf
+
+        return tf
+    import tempfile
+
+    prepare_environment()
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            import tensorflow as tf
+
+            tf.config.list_physical_devices()
+            _TF_READY = True
+        except BaseException:
+            os.dup2(saved, 2)
+            captured.seek(0)
+            sys.stderr.write(captured.read().decode("utf-8", "replace"))
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+    return tf
+
+
+def in_colab() -> bool:
+    """True inside a Google Colab runtime."""
+    return "google.colab" in sys.modules
+
+
+def gpu_available() -> bool:
+    """True when TensorFlow sees at least one GPU (imports TensorFlow)."""
+    tf = import_tensorflow()
+
+    return bool(tf.config.list_physical_devices("GPU"))
+
+
+def detect_profile_name() -> str:
+    """The profile the hardware suggests: ``"gpu"`` with a GPU, else ``"cpu"``."""
+    return "gpu" if gpu_available() else "cpu"
+
+
+def get_profile(name: str | None = None) -> Profile:
+    """Return the profile called ``name``, or the one in force.
+
+    Args:
+        name: ``"smoke"``, ``"cpu"`` or ``"gpu"`` (any case). ``None`` reads
+            ``GANCOURSE_PROFILE``; when that is unset or empty, the hardware
+            decides (GPU present: ``gpu``, else ``cpu``).
+
+    Raises:
+        TypeError: ``name`` is not a string.
+        ValueError: ``name`` is not a known profile; the message lists them.
+    """
+    source = "argument name"
+    if name is None:
+        name = os.environ.get(PROFILE_ENV, "").strip()
+        source = f"environment variable {PROFILE_ENV}"
+        if not name:
+            return PROFILES[detect_profile_name()]
+    if not isinstance(name, str):
+        raise TypeError(f"profile name must be a str, got {type(name).__name__}: {name!r}")
+    key = name.strip().lower()
+    if key not in PROFILES:
+        raise ValueError(
+            f"unknown profile {name!r} (from {source}); expected one of: "
+            + ", ".join(sorted(PROFILES))
+        )
+    return PROFILES[key]
+
+
+def seed_everything(seed: int = 0, *, deterministic_ops: bool = False) -> int:
+    """Seed Python's ``random``, NumPy and TensorFlow in one call.
+
+    Two runs seeded alike give identical results on the CPU. On a GPU pass
+    ``deterministic_ops=True`` as well (it calls
+    ``tf.config.experimental.enable_op_determinism()``, which also turns XLA
+    off and slows some ops).
+
+    Raises:
+        TypeError: ``seed`` is not an int.
+        ValueError: ``seed`` is negative or does not fit in 32 bits.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}: {seed!r}")
+    if not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
+    tf = import_tensorflow()
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    if deterministic_ops:
+        tf.config.experimental.enable_op_determinism()
+    return seed
+
+
+def gpu_advice() -> str:
+    """A sentence telling the learner which device they have and what to do."""
+    if gpu_available():
+        tf = import_tensorflow()
+
+        names = [d.name for d in tf.config.list_physical_devices("GPU")]
+        return f"GPU found ({', '.join(names)}): the 'gpu' profile trains at the papers' settings."
+    if in_colab():
+        return (
+            "No GPU in this Colab runtime. Choose Runtime > Change runtime type > "
+            "T4 GPU, save, then run the notebook again from the top."
+        )
+    return (
+        "No GPU found: the 'cpu' profile is used (minutes per chapter). That is "
+        "enough for every chapter; a GPU only adds paper-scale runs."
+    )
+
+
+def check_gpu(verbose: bool = True) -> bool:
+    """Print :func:`gpu_advice` (if ``verbose``) and return whether a GPU is present."""
+    present = gpu_available()
+    if verbose:
+        print(gpu_advice())
+    return present
+
+
+def warn_if_slow(profile: Profile) -> None:
+    """Warn when the ``gpu`` profile is chosen on a machine without a GPU."""
+    if profile.name == "gpu" and not gpu_available():
+        warnings.warn(
+            "profile 'gpu' selected but no GPU is visible: expect hours, not minutes. "
+            f"Set {PROFILE_ENV}=cpu for laptop-sized runs.",
+            stacklevel=2,
+        )

@@ -1,0 +1,105 @@
+"""gancourse.config: profiles, profile selection, seeding."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from gancourse import config
+
+
+def test_profiles_are_the_three_documented_ones():
+    assert set(config.PROFILES) == {"smoke", "cpu", "gpu"}
+
+
+@pytest.mark.parametrize(
+    "name, train_size, batch_size, epochs, toy_steps, width, eval_samples, mini",
+    [
+        ("smoke", 1024, 64, 1, 300, 8, 500, True),
+        ("cpu", None, 128, 5, 3000, 32, 5000, False),
+        ("gpu", None, 128, 25, 10000, 64, 10000, False),
+    ],
+)
+def test_profile_sizes(name, train_size, batch_size, epochs, toy_steps, width, eval_samples, mini):
+    p = config.get_profile(name)
+    assert (p.name, p.train_size, p.batch_size, p.epochs, p.toy_steps, p.width,
+            p.eval_samples, p.mini_data) == (name, train_size, batch_size, epochs, toy_steps,
+                                             width, eval_samples, mini)
+
+
+def test_profiles_grow_from_smoke_to_gpu():
+    s, c, g = (config.PROFILES[k] for k in ("smoke", "cpu", "gpu"))
+    for field in ("epochs", "toy_steps", "width", "eval_samples", "grid_size"):
+        assert getattr(s, field) < getattr(c, field) <= getattr(g, field), field
+
+
+def test_profile_subset_caps_only_when_set():
+    assert config.PROFILES["smoke"].subset(60000) == 1024
+    assert config.PROFILES["smoke"].subset(100) == 100
+    assert config.PROFILES["smoke"].subset(10000, "test") == 512
+    assert config.PROFILES["cpu"].subset(60000) == 60000
+    with pytest.raises(ValueError, match="split"):
+        config.PROFILES["cpu"].subset(10, "validation")
+
+
+def test_profiles_are_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.PROFILES["cpu"].epochs = 1
+
+
+def test_environment_variable_picks_profile(monkeypatch):
+    monkeypatch.setenv(config.PROFILE_ENV, "CPU")
+    assert config.get_profile().name == "cpu"
+
+
+def test_hardware_decides_when_unset(monkeypatch):
+    monkeypatch.delenv(config.PROFILE_ENV, raising=False)
+    monkeypatch.setattr(config, "gpu_available", lambda: True)
+    assert config.get_profile().name == "gpu"
+    monkeypatch.setattr(config, "gpu_available", lambda: False)
+    assert config.get_profile().name == "cpu"
+
+
+def test_unknown_profile_lists_valid_ones(monkeypatch):
+    with pytest.raises(ValueError, match=r"unknown profile 'laptop'.*cpu, gpu, smoke"):
+        config.get_profile("laptop")
+    monkeypatch.setenv(config.PROFILE_ENV, "fast")
+    with pytest.raises(ValueError, match=r"'fast' \(from environment variable GANCOURSE_PROFILE\)"):
+        config.get_profile()
+
+
+def test_profile_name_type_checked():
+    with pytest.raises(TypeError, match="str, got int"):
+        config.get_profile(3)
+
+
+def test_seed_everything_makes_runs_identical():
+    import keras
+
+    config.seed_everything(123)
+    a = (np.random.rand(3), keras.random.normal((3,)).numpy())
+    config.seed_everything(123)
+    b = (np.random.rand(3), keras.random.normal((3,)).numpy())
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+
+
+@pytest.mark.parametrize("bad, exc", [(-1, ValueError), (2**32, ValueError), (1.5, TypeError),
+                                      ("1", TypeError), (True, TypeError)])
+def test_seed_everything_rejects_bad_seeds(bad, exc):
+    with pytest.raises(exc, match="seed"):
+        config.seed_everything(bad)
+
+
+def test_backend_is_tensorflow():
+    import keras
+
+    assert keras.backend.backend() == "tensorflow"
+
+
+def test_gpu_advice_mentions_colab_runtime_switch(monkeypatch):
+    monkeypatch.setattr(config, "gpu_available", lambda: False)
+    monkeypatch.setattr(config, "in_colab", lambda: True)
+    assert "Change runtime type" in config.gpu_advice()
+    monkeypatch.setattr(config, "in_colab", lambda: False)
+    assert "cpu" in config.gpu_advice()
