@@ -3,13 +3,24 @@
 Sub-commands:
   data                       list datasets, where each was found, checksum status
   run NOTEBOOK|all           execute notebooks headless into build/ (.ipynb + .html)
+  evaluate NAME              train/load a model and print one JSON line of metrics
+  pretrain NAME              rebuild a file shipped in data/pretrained/
+  bench [NAME]               measure speed, print one JSON line
 
-Each sub-command is a ``_cmd_*`` function registered in :data:`COMMANDS`.
+``evaluate``, ``pretrain`` and ``bench`` dispatch through the registries
+:data:`EVALUATIONS`, :data:`PRETRAINERS` and :data:`BENCHMARKS`, which map a
+name to ``"module:function"``; the module is imported only when that name is
+used, so the command line starts fast. Each function takes the parsed
+arguments and returns a dict (printed as one JSON line) or an exit code.
+Other sub-commands come from the modules in :data:`EXTENSIONS`, each with an
+``add_commands(subparsers)`` function.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import json
 import pathlib
 import sys
 
@@ -50,6 +61,40 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+EVALUATIONS: dict[str, str] = {
+}
+"""``evaluate`` names -> ``"module:function"``."""
+
+PRETRAINERS: dict[str, str] = {
+}
+"""``pretrain`` names -> ``"module:function"``."""
+
+BENCHMARKS: dict[str, str] = {
+}
+"""``bench`` names -> ``"module:function"`` (the first one is the default)."""
+
+EXTENSIONS: tuple[str, ...] = (
+)
+"""Modules with an ``add_commands(subparsers)`` function adding more sub-commands."""
+
+
+def _dispatch(registry: dict[str, str], kind: str):
+    def run(args: argparse.Namespace) -> int:
+        name = args.name or (next(iter(registry)) if registry else None)
+        if name not in registry:
+            print(f"unknown {kind} name {name!r}; expected one of: {', '.join(registry) or '(none yet)'}",
+                  file=sys.stderr)
+            return 2
+        module, func = registry[name].split(":")
+        result = getattr(importlib.import_module(module), func)(args)
+        if isinstance(result, dict):
+            print(json.dumps({"name": name, **result}, sort_keys=False), flush=True)
+            return 0
+        return int(result or 0)
+
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m gancourse", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -65,10 +110,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--notebooks", help="folder of chapter notebooks (default: ./notebooks)")
     p.add_argument("--timeout", type=int, default=1800, help="seconds per cell (default 1800)")
     p.set_defaults(func=_cmd_run)
+
+    for command, registry, helptext in (
+        ("evaluate", EVALUATIONS, "train or load a model and print one JSON line of metrics"),
+        ("pretrain", PRETRAINERS, "rebuild a file shipped in data/pretrained/"),
+        ("bench", BENCHMARKS, "measure speed and print one JSON line"),
+    ):
+        p = sub.add_parser(command, help=helptext)
+        p.add_argument("name", nargs="?" if command == "bench" else None,
+                       help="one of: " + (", ".join(registry) or "(none yet)"))
+        p.add_argument("--profile", choices=sorted(config.PROFILES), help="profile (default: as detected)")
+        p.add_argument("--out", default=None, help="output file or folder, where the command writes one")
+        p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+        p.set_defaults(func=_dispatch(registry, command))
+
+    for module in EXTENSIONS:
+        importlib.import_module(module).add_commands(sub)
     return parser
-
-
-COMMANDS = ("data", "run")
 
 
 def main(argv: list[str] | None = None) -> int:

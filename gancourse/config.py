@@ -116,6 +116,34 @@ PROFILES: dict[str, Profile] = {
 }
 
 
+CHAPTER_SIZES: dict[str, dict[str, dict]] = {}
+"""Chapter-specific sizes: ``CHAPTER_SIZES[chapter][profile_name] = {field: value}``.
+
+Sizes every chapter shares live on :class:`Profile`; those only one chapter
+needs (VAE latent sizes, GAN steps, ...) live here, next to each other, so the
+three profiles of a chapter can be compared at a glance. Read them with
+:func:`chapter_sizes`.
+"""
+
+# --- chapters 1-3: generative models, autoencoder and VAE, GAN mathematics ---
+
+# --- chapters 4-5: first GAN, DCGAN, evaluation kit ---
+
+
+def chapter_sizes(chapter: str, profile: "Profile | str | None" = None):
+    """The sizes ``chapter`` uses under ``profile``, as attributes.
+
+    Raises:
+        ValueError: no sizes are registered for ``chapter``.
+    """
+    import types
+
+    prof = profile if isinstance(profile, Profile) else get_profile(profile)
+    if chapter not in CHAPTER_SIZES:
+        raise ValueError(f"no sizes for chapter {chapter!r}; known: {', '.join(sorted(CHAPTER_SIZES)) or '(none)'}")
+    return types.SimpleNamespace(profile=prof.name, **CHAPTER_SIZES[chapter][prof.name])
+
+
 def prepare_environment() -> None:
     """Select the TensorFlow backend for Keras and silence TensorFlow's C++ logs.
 
@@ -288,3 +316,46 @@ def warn_if_slow(profile: Profile) -> None:
             f"Set {PROFILE_ENV}=cpu for laptop-sized runs.",
             stacklevel=2,
         )
+
+
+MIN_VERSIONS = {"keras": (3, 0), "tensorflow": (2, 16)}
+"""Oldest versions the course supports (Colab's preinstalled ones are newer)."""
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    parts = []
+    for piece in text.split(".")[:2]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits or 0))
+    return tuple(parts)
+
+
+def environment_report() -> dict:
+    """Versions, backend, device, profile: what a bug report or a teacher needs.
+
+    Raises:
+        RuntimeError: Keras or TensorFlow is older than :data:`MIN_VERSIONS`.
+    """
+    import platform
+
+    tf = import_tensorflow()
+    import keras
+    import numpy as np
+
+    report = {
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "keras_backend": keras.backend.backend(),
+        "numpy": np.__version__,
+        "gpu": [d.name for d in tf.config.list_physical_devices("GPU")],
+        "colab": in_colab(),
+        "profile": get_profile().name,
+    }
+    for package, floor in MIN_VERSIONS.items():
+        if _version_tuple(report[package]) < floor:
+            raise RuntimeError(
+                f"{package} {report[package]} is too old: the course needs "
+                f"{package} >= {'.'.join(map(str, floor))}. Run: pip install -r requirements.txt"
+            )
+    return report
