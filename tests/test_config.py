@@ -103,3 +103,19 @@ def test_gpu_advice_mentions_colab_runtime_switch(monkeypatch):
     assert "Change runtime type" in config.gpu_advice()
     monkeypatch.setattr(config, "in_colab", lambda: False)
     assert "cpu" in config.gpu_advice()
+
+
+def test_tensorflow_start_up_is_quiet():
+    """No CUDA-stub, cuInit, oneDNN or absl lines reach stderr when the course imports TF."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("TF_CPP_MIN_LOG_LEVEL", "KERAS_BACKEND")}
+    code = ("import gancourse; tf = gancourse.config.import_tensorflow(); import keras; "
+            "print(keras.backend.backend(), float(tf.reduce_sum(tf.ones(3))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["tensorflow", "3.0"]
+    for noise in ("cudart_stub", "cuInit", "oneDNN", "absl::InitializeLog"):
+        assert noise not in out.stderr, out.stderr
