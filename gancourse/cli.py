@@ -62,10 +62,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 EVALUATIONS: dict[str, str] = {
+    "mnist-classifier": "gancourse.classifier:evaluate_mnist_classifier",
+    "real-mnist": "gancourse.metrics:evaluate_real_mnist",
+    "vae-mnist": "gancourse.vae:evaluate_vae_mnist",
 }
 """``evaluate`` names -> ``"module:function"``."""
 
 PRETRAINERS: dict[str, str] = {
+    "mnist-classifier": "gancourse.classifier:pretrain_mnist_classifier",
 }
 """``pretrain`` names -> ``"module:function"``."""
 
@@ -74,6 +78,7 @@ BENCHMARKS: dict[str, str] = {
 """``bench`` names -> ``"module:function"`` (the first one is the default)."""
 
 EXTENSIONS: tuple[str, ...] = (
+    "gancourse.classroom",
 )
 """Modules with an ``add_commands(subparsers)`` function adding more sub-commands."""
 

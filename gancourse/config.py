@@ -126,6 +126,32 @@ three profiles of a chapter can be compared at a glance. Read them with
 """
 
 # --- chapters 1-3: generative models, autoencoder and VAE, GAN mathematics ---
+CHAPTER_SIZES["generative_models"] = {
+    # 2-D mixture: samples, EM steps; the moment-matching sampler's steps/batch;
+    # samples for the change-of-variables histogram
+    "smoke": {"mixture_samples": 2000, "em_steps": 100, "sampler_steps": 200, "sampler_batch": 256,
+              "sampler_width": 32, "histogram_samples": 20000},
+    "cpu": {"mixture_samples": 5000, "em_steps": 300, "sampler_steps": 1500, "sampler_batch": 512,
+            "sampler_width": 64, "histogram_samples": 200000},
+    "gpu": {"mixture_samples": 10000, "em_steps": 300, "sampler_steps": 3000, "sampler_batch": 1024,
+            "sampler_width": 128, "histogram_samples": 1000000},
+}
+CHAPTER_SIZES["vae"] = {
+    # MLP encoder/decoder (hidden units 2*width, width); cosine-decayed Adam; ELBO on the profile's
+    # test split with elbo_samples draws per image. cpu: python -m gancourse evaluate vae-mnist
+    "smoke": {"kind": "dense", "width": 64, "batch_size": 64, "learning_rate": 2e-3, "ae_epochs": 2,
+              "epochs_2d": 2, "epochs_large": 2, "latent_large": 16, "elbo_samples": 1},
+    "cpu": {"kind": "dense", "width": 256, "batch_size": 128, "learning_rate": 2e-3, "ae_epochs": 3,
+            "epochs_2d": 5, "epochs_large": 14, "latent_large": 32, "elbo_samples": 1},
+    "gpu": {"kind": "dense", "width": 512, "batch_size": 128, "learning_rate": 1e-3, "ae_epochs": 10,
+            "epochs_2d": 30, "epochs_large": 100, "latent_large": 50, "elbo_samples": 1},
+}
+CHAPTER_SIZES["gan_math"] = {
+    # the 1-D GAN of Figure 1: steps, batch, MLP width, snapshot spacing, samples per density estimate
+    "smoke": {"gan_steps": 300, "batch_size": 128, "width": 16, "snapshot_every": 25, "kde_samples": 2000},
+    "cpu": {"gan_steps": 3000, "batch_size": 128, "width": 32, "snapshot_every": 50, "kde_samples": 10000},
+    "gpu": {"gan_steps": 6000, "batch_size": 256, "width": 64, "snapshot_every": 100, "kde_samples": 20000},
+}
 
 # --- chapters 4-5: first GAN, DCGAN, evaluation kit ---
 

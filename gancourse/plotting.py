@@ -170,3 +170,68 @@ def save_gif(grids, path: str | os.PathLike, *, duration: float = 0.3, scale: in
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     iio.imwrite(path, np.stack(frames), extension=".gif", duration=int(duration * 1000), loop=0)
     return path
+
+
+# --- evaluation kit figures (gancourse.metrics) ---
+
+
+def plot_class_histogram(histogram, *, ax=None, title: str = "classes of the samples",
+                         class_names=None, min_share: float = 0.01):
+    """Bar chart of the share of samples per class, as ``gancourse.metrics.class_histogram`` returns.
+
+    A dashed line marks the uniform share 1/K (what MNIST's nearly balanced
+    classes give), a dotted one ``min_share`` (below it a class does not count
+    as covered). ``histogram`` may also be (N, K) softmax outputs; each row is
+    then assigned to its most probable class. Returns the Axes.
+    """
+    import matplotlib.pyplot as plt
+
+    h = np.asarray(histogram, dtype=np.float64)
+    if h.ndim == 2:  # probabilities: argmax assignment, as metrics.class_histogram
+        h = np.bincount(np.argmax(h, axis=1), minlength=h.shape[1]) / len(h)
+    if h.ndim != 1 or len(h) < 2:
+        raise ValueError(f"histogram must be K >= 2 shares or (N, K) probabilities, got shape {np.shape(histogram)}")
+    names = [str(i) for i in range(len(h))] if class_names is None else [str(c) for c in class_names]
+    if len(names) != len(h):
+        raise ValueError(f"class_names has {len(names)} entries but histogram has {len(h)} classes")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3))
+    colors = ["tab:blue" if s >= min_share else "tab:red" for s in h]
+    ax.bar(range(len(h)), h, color=colors)
+    ax.axhline(1.0 / len(h), color="k", linestyle="--", linewidth=1, label=f"uniform 1/{len(h)}")
+    ax.axhline(min_share, color="tab:red", linestyle=":", linewidth=1, label=f"coverage bar {min_share:.0%}")
+    ax.set_xticks(range(len(h)), names)
+    ax.set_ylabel("share of samples")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def show_nearest_neighbours(samples, train_images, indices, distances=None, *, n: int = 8,
+                            title: str = "samples (top) and their nearest training images (bottom)"):
+    """Two rows: ``n`` samples and, under each, its nearest training image (L2 distance as label).
+
+    ``indices``/``distances`` come from ``gancourse.metrics.nearest_training_images``
+    (first column used). A copy of the training set shows as identical pairs
+    at distance 0. Returns the (2, n) array of Axes.
+    """
+    import matplotlib.pyplot as plt
+
+    s = _as_images(samples)
+    t = _as_images(train_images)
+    idx = np.asarray(indices).reshape(len(indices), -1)[:, 0]
+    if len(idx) < min(n, len(s)):
+        raise ValueError(f"indices has {len(idx)} rows but {min(n, len(s))} samples are shown")
+    n = min(n, len(s))
+    if n < 1:
+        raise ValueError("samples is empty: nothing to show")
+    dist = None if distances is None else np.asarray(distances).reshape(len(distances), -1)[:, 0]
+    fig, axes = plt.subplots(2, n, figsize=(1.1 * n, 2.6), squeeze=False)
+    for j in range(n):
+        for row, img in ((0, s[j]), (1, t[int(idx[j])])):
+            axes[row, j].imshow(np.clip((img + 1) / 2, 0, 1).squeeze(), cmap="gray", vmin=0, vmax=1)
+            axes[row, j].axis("off")
+        if dist is not None:
+            axes[1, j].set_title(f"L2 {dist[j]:.1f}", fontsize=8)
+    fig.suptitle(title, fontsize=9)
+    return axes

@@ -1,0 +1,330 @@
+"""The mathematics of the GAN objective at the level of probabilities and densities.
+
+The training code works on discriminator *logits* (:mod:`gancourse.losses`);
+this module states the same objective on probabilities ``D(x) ∈ [0, 1]`` and on
+densities sampled on a 1-D grid, so chapter 3 can check the theory of
+Goodfellow et al. 2014 ("Generative Adversarial Nets", §4) numerically. Equation
+numbers 13.x are those of the lecture notes (seed 000, from 《百面机器学习》 ch. 13).
+
+* the discriminator's cross-entropy with ``p_src = ½`` (eqs. 13.1-13.3) and the
+  value function ``V(G, D)`` (eq. 13.4 = paper eq. 1), on samples and on densities;
+* the optimal discriminator ``D*_G = p_data / (p_data + p_g)`` (eq. 13.5 =
+  paper Prop. 1) and ``C(G) = V(G, D*_G) = −log 4 + 2·JSD(p_data‖p_g)`` (paper Thm. 1);
+* the generator's objective against a fixed optimal discriminator (eq. 13.6);
+* the gradients that make the minimax generator loss saturate and the
+  non-saturating one not (eqs. 13.7-13.11);
+* the zero-sum game ``J(G) = −J(D)`` and its saddle point, on the bilinear toy game.
+
+Everything is NumPy float64; densities are integrated with the trapezoidal
+rule (:func:`gancourse.divergences.integrate`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .divergences import _as_float_array, _check_density, _check_grid, _trapezoid, js_divergence_density
+from .divergences import kl_divergence_density
+
+LOG4 = float(np.log(4.0))
+"""log 4: ``−V`` at the equilibrium ``p_g = p_data``, ``D = ½``."""
+
+_D_MAX = float(np.nextafter(1.0, 0.0))  # 1 − 2⁻⁵³, the largest float64 below 1
+_D_MIN = float(np.finfo(np.float64).tiny)
+
+
+def _clip_for_quadrature(d: np.ndarray) -> np.ndarray:
+    """D kept inside [tiny, 1 − 2⁻⁵³] before taking logs on a grid.
+
+    Departure from exact arithmetic, for a reason: far in the tails
+    ``p_data/(p_data + p_g)`` rounds to exactly 1.0 when ``p_g < 1.1e-16 · p_data``,
+    and ``p_g · log(1 − D)`` would be ``0·(−inf)``-like ``−inf`` although the true
+    term is ~1e-14 or less. With the clip such a point contributes
+    ``p_g · log(2⁻⁵³)`` (|log| ≈ 36.7), which is as negligible as the true term.
+    A D that is 1 where ``p_g`` has real mass gives a large negative V, not ``−inf``.
+    """
+    return np.clip(d, _D_MIN, _D_MAX)
+
+
+def _check_unit_interval(d, name: str) -> np.ndarray:
+    arr = _as_float_array(d, name)
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0) or np.any(arr > 1):
+        raise ValueError(f"{name} must hold probabilities in [0, 1] (D's output after the sigmoid), "
+                         f"got range [{np.nanmin(arr)}, {np.nanmax(arr)}]")
+    return arr
+
+
+def _xlog(weight: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """``weight * log(value)`` with ``0 · log 0 = 0`` (where the weight vanishes the term is 0)."""
+    out = np.zeros(np.broadcast(weight, value).shape)
+    w, v = np.broadcast_arrays(weight, value)
+    pos = w > 0
+    with np.errstate(divide="ignore"):
+        out[pos] = w[pos] * np.log(v[pos])
+    return out
+
+
+# --------------------------------------------------------------------------
+# the value function (eqs. 13.1-13.4)
+# --------------------------------------------------------------------------
+
+def value_function_from_samples(d_real, d_fake) -> float:
+    """Monte Carlo ``V(D, G) ≈ mean log D(x_i) + mean log(1 − D(G(z_j)))`` (eq. 13.4, notes 002 §2.4).
+
+    Args:
+        d_real: D's probabilities on real samples ``x_i ~ p_data``.
+        d_fake: D's probabilities on generated samples ``G(z_j)``.
+
+    Returns ``-inf`` when D gives exactly 0 to a real sample or 1 to a fake.
+
+    Raises:
+        ValueError: values outside [0, 1] or empty input.
+    """
+    d_real = _check_unit_interval(d_real, "d_real")
+    d_fake = _check_unit_interval(d_fake, "d_fake")
+    with np.errstate(divide="ignore"):
+        return float(np.mean(np.log(d_real)) + np.mean(np.log1p(-d_fake)))
+
+
+def value_function_on_grid(p_data, p_g, d, x) -> float:
+    """``V(G, D) = ∫ p_data(x) log D(x) + p_g(x) log(1 − D(x)) dx`` on the grid ``x`` (eq. 13.4).
+
+    ``0 · log 0 = 0``: where a density vanishes its term is zero whatever D is.
+    D is clipped to [tiny, 1 − 2⁻⁵³] first (see :func:`_clip_for_quadrature`).
+
+    Raises:
+        ValueError: bad grid, densities that do not integrate to 1, D outside [0, 1].
+    """
+    grid = _check_grid(x)
+    p_data = _check_density(p_data, "p_data", grid)
+    p_g = _check_density(p_g, "p_g", grid)
+    d = _check_unit_interval(d, "d")
+    if d.shape != grid.shape:
+        raise ValueError(f"d must be sampled on the grid x (shape {grid.shape}), got shape {d.shape}")
+    d = _clip_for_quadrature(d)
+    integrand = _xlog(p_data, d) + _xlog(p_g, 1.0 - d)
+    return float(_trapezoid(integrand, grid))
+
+
+def discriminator_cross_entropy_on_grid(p_data, p_g, d, x, *, p_src_data: float = 0.5) -> float:
+    """The discriminator's expected cross-entropy ``L(D)`` of eqs. 13.1-13.2.
+
+    ``L(D) = −∫ p(x) [p(data|x) log D(x) + p(g|x) log(1 − D(x))] dx`` where a
+    sample comes from the data with prior ``p_src(data)`` and from G otherwise,
+    ``p(x) = p_src(data) p_data(x) + p_src(g) p_g(x)`` (eq. 13.2), and Bayes'
+    rule gives ``p(x) p(data|x) = p_src(data) p_data(x)``. With
+    ``p_src = ½`` this is ``−½ V(G, D)`` (eq. 13.3); this function computes it
+    from the mixture form so the chapter can check that identity.
+
+    Raises:
+        ValueError: ``p_src_data`` outside (0, 1), or as :func:`value_function_on_grid`.
+    """
+    if not isinstance(p_src_data, (int, float)) or isinstance(p_src_data, bool) or not 0 < p_src_data < 1:
+        raise ValueError(f"p_src_data must be a number in (0, 1), got {p_src_data!r}")
+    grid = _check_grid(x)
+    p_data = _check_density(p_data, "p_data", grid)
+    p_g = _check_density(p_g, "p_g", grid)
+    d = _check_unit_interval(d, "d")
+    if d.shape != grid.shape:
+        raise ValueError(f"d must be sampled on the grid x (shape {grid.shape}), got shape {d.shape}")
+    p_x = p_src_data * p_data + (1.0 - p_src_data) * p_g                     # eq. 13.2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        post_data = np.where(p_x > 0, p_src_data * p_data / p_x, 0.0)         # p(data|x), Bayes
+    post_g = np.where(p_x > 0, 1.0 - post_data, 0.0)                          # p(g|x)
+    d = _clip_for_quadrature(d)
+    integrand = _xlog(p_x * post_data, d) + _xlog(p_x * post_g, 1.0 - d)       # eq. 13.1
+    return -float(_trapezoid(integrand, grid))
+
+
+# --------------------------------------------------------------------------
+# the optimal discriminator and C(G) (eq. 13.5, paper Prop. 1 and Thm. 1)
+# --------------------------------------------------------------------------
+
+def optimal_discriminator(p_data, p_g):
+    """``D*_G(x) = p_data(x) / (p_data(x) + p_g(x))`` (eq. 13.5; Goodfellow et al. 2014, Prop. 1).
+
+    The pointwise maximiser of ``a log D + b log(1 − D)``, ``a, b ≥ 0``, is
+    ``D = a / (a + b)``. Where both densities vanish any D is optimal (the
+    point does not count in V); this function returns ½ there.
+
+    Args:
+        p_data, p_g: density (or probability) values at the same points.
+
+    Raises:
+        ValueError: shapes differ or a value is negative or not finite.
+    """
+    p_data = _as_float_array(p_data, "p_data")
+    p_g = _as_float_array(p_g, "p_g")
+    if p_data.shape != p_g.shape:
+        raise ValueError(f"p_data and p_g must have the same shape, got {p_data.shape} and {p_g.shape}")
+    for name, arr in (("p_data", p_data), ("p_g", p_g)):
+        if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+            raise ValueError(f"{name} must be finite and non-negative")
+    total = p_data + p_g
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = np.where(total > 0, p_data / np.where(total > 0, total, 1.0), 0.5)
+    return float(d) if d.ndim == 0 else d
+
+
+def optimal_value(p_data, p_g, x) -> float:
+    """``C(G) = max_D V(G, D) = V(G, D*_G)``, by quadrature with :func:`optimal_discriminator`.
+
+    Goodfellow et al. 2014, Thm. 1: equals ``−log 4 + 2·JSD(p_data‖p_g)``,
+    minimal (``−log 4``) exactly when ``p_g = p_data``.
+    """
+    return value_function_on_grid(p_data, p_g, optimal_discriminator(p_data, p_g), x)
+
+
+def optimal_value_from_jsd(p_data, p_g, x) -> float:
+    """The right-hand side of Thm. 1, ``−log 4 + 2·JSD(p_data‖p_g)``, for comparison with :func:`optimal_value`."""
+    return -LOG4 + 2.0 * js_divergence_density(p_data, p_g, x)
+
+
+# --------------------------------------------------------------------------
+# the optimal generator against a fixed discriminator (eq. 13.6)
+# --------------------------------------------------------------------------
+
+def generator_objective_on_grid(p_g, d, x) -> float:
+    """The part of ``V(G, D)`` the generator controls: ``∫ p_g(x) log(1 − D(x)) dx``.
+
+    ``V = ∫ p_data log D + ∫ p_g log(1 − D)``; the first term does not depend
+    on G, so for a fixed D minimising V over G minimises this. It is *linear*
+    in ``p_g``: its minimiser puts all mass where D is largest.
+    """
+    grid = _check_grid(x)
+    p_g = _check_density(p_g, "p_g", grid)
+    d = _check_unit_interval(d, "d")
+    if d.shape != grid.shape:
+        raise ValueError(f"d must be sampled on the grid x (shape {grid.shape}), got shape {d.shape}")
+    integrand = _xlog(p_g, 1.0 - _clip_for_quadrature(d))
+    return float(_trapezoid(integrand, grid))
+
+
+def eq_13_6_objective(p_g, p_data, p_g_prev, x) -> float:
+    """The right-hand side of eq. 13.6: ``KL(p_g ‖ (p_data + p_g')/2) − KL(p_g ‖ p_g')``.
+
+    With ``D = D*_{G'} = p_data / (p_data + p_g')`` fixed (the best
+    discriminator against the previous generator G'),
+    ``∫ p_g log(1 − D) = ∫ p_g log(p_g' / (p_data + p_g'))
+    = KL(p_g‖m) − KL(p_g‖p_g') − log 2`` with ``m = (p_data + p_g')/2``, so
+    ``argmin_G V(G, D*_{G'})`` is the argmin of this expression (eq. 13.6):
+    move toward the mixture m and *away from* the previous generator.
+
+    Returns ``inf``/``nan`` cases as the KLs give them (p_g must live where p_g' does).
+    """
+    grid = _check_grid(x)
+    p_g = _check_density(p_g, "p_g", grid)
+    p_data = _check_density(p_data, "p_data", grid)
+    p_g_prev = _check_density(p_g_prev, "p_g_prev", grid)
+    m = 0.5 * (p_data + p_g_prev)
+    return kl_divergence_density(p_g, m, grid) - kl_divergence_density(p_g, p_g_prev, grid)
+
+
+# --------------------------------------------------------------------------
+# saturation: gradients with respect to the discriminator's logit (eqs. 13.7-13.11)
+# --------------------------------------------------------------------------
+
+def sigmoid_derivative(d):
+    """``dD/do = D (1 − D)`` for ``D = sigmoid(o)`` (eq. 13.7), as a function of D."""
+    d = _check_unit_interval(d, "d")
+    out = d * (1.0 - d)
+    return float(out) if out.ndim == 0 else out
+
+
+def grad_log_one_minus_d(d):
+    """``d/do log(1 − D(o)) = −D`` (eq. 13.8): the minimax generator term's slope in the logit.
+
+    Tends to 0 as ``D(G(z)) → 0`` (eq. 13.9): when D confidently rejects the
+    fakes, the generator minimising ``log(1 − D(G(z)))`` gets no gradient.
+    Multiply by ``∇o(G(z; θ_g))`` for the gradient in θ_g.
+    """
+    d = _check_unit_interval(d, "d")
+    out = -d
+    return float(out) if out.ndim == 0 else out
+
+
+def grad_log_d(d):
+    """``d/do log D(o) = 1 − D`` (eq. 13.10): the non-saturating term's slope in the logit.
+
+    Tends to 1 as ``D(G(z)) → 0`` (eq. 13.11): the generator maximising
+    ``log D(G(z))`` keeps a full-size gradient exactly when it is losing.
+    """
+    d = _check_unit_interval(d, "d")
+    out = 1.0 - d
+    return float(out) if out.ndim == 0 else out
+
+
+def generator_loss_grad_wrt_logit(d, kind: str = "non_saturating"):
+    """Slope of the generator's *loss* (to be minimised) in D's logit, as a function of ``D(G(z))``.
+
+    * ``"saturating"``: loss ``log(1 − D)``, slope ``−D`` (eq. 13.8);
+    * ``"non_saturating"``: loss ``−log D``, slope ``−(1 − D)`` (eq. 13.10).
+
+    The same functions :mod:`gancourse.losses` computes from logits.
+
+    Raises:
+        ValueError: unknown ``kind`` or D outside [0, 1].
+    """
+    if kind == "saturating":
+        return grad_log_one_minus_d(d)
+    if kind == "non_saturating":
+        g = grad_log_d(d)
+        return -g
+    raise ValueError(f"kind must be 'saturating' or 'non_saturating', got {kind!r}")
+
+
+# --------------------------------------------------------------------------
+# the zero-sum game: J(G) = −J(D), saddle points (notes 002 §2.2)
+# --------------------------------------------------------------------------
+
+def zero_sum_costs(value: float) -> tuple[float, float]:
+    """``(J(D), J(G)) = (−½ V, ½ V)``: the two players' costs in the zero-sum game (notes 002 §2.2).
+
+    ``J(G) + J(D) = 0``: whatever one gains the other loses; D maximises V, G minimises it.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)):
+        raise TypeError(f"value must be a number, got {type(value).__name__}")
+    return -0.5 * float(value), 0.5 * float(value)
+
+
+def bilinear_game_steps(x0: float, y0: float, *, lr: float = 0.1, steps: int = 100,
+                        simultaneous: bool = True) -> np.ndarray:
+    """Gradient play on ``V(x, y) = x·y`` (x minimises, y maximises): the smallest saddle-point game.
+
+    Its only equilibrium is the saddle point (0, 0). With *simultaneous*
+    updates ``x ← x − lr·y``, ``y ← y + lr·x`` the distance to it grows by
+    exactly ``sqrt(1 + lr²)`` per step: the players circle outward instead of
+    converging -- why GAN training can oscillate. With *alternating* updates
+    (y uses the new x, as GAN training alternates D and G) the iterates stay
+    on a bounded orbit.
+
+    Returns:
+        array of shape ``(steps + 1, 2)``: the trajectory, starting at ``(x0, y0)``.
+
+    Raises:
+        ValueError: ``lr`` not positive or ``steps`` not a positive int.
+    """
+    if not isinstance(lr, (int, float)) or isinstance(lr, bool) or lr <= 0:
+        raise ValueError(f"lr must be a positive number, got {lr!r}")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be a positive int, got {steps!r}")
+    path = np.empty((steps + 1, 2))
+    path[0] = x, y = float(x0), float(y0)
+    for t in range(1, steps + 1):
+        if simultaneous:
+            x, y = x - lr * y, y + lr * x
+        else:
+            x = x - lr * y
+            y = y + lr * x
+        path[t] = x, y
+    return path
+
+
+__all__ = [
+    "LOG4", "value_function_from_samples", "value_function_on_grid", "discriminator_cross_entropy_on_grid",
+    "optimal_discriminator", "optimal_value", "optimal_value_from_jsd", "generator_objective_on_grid",
+    "eq_13_6_objective", "sigmoid_derivative", "grad_log_one_minus_d", "grad_log_d",
+    "generator_loss_grad_wrt_logit", "zero_sum_costs", "bilinear_game_steps",
+]

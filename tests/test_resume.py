@@ -1,0 +1,123 @@
+"""Interrupted training resumes to exactly the weights of an uninterrupted run (CPU).
+
+The run is interrupted in the middle of an epoch (after a checkpoint at an
+epoch end), a *new* GAN with different initial weights is built, restored
+from the checkpoint, and trained to the end; every variable -- both networks,
+both optimisers' moments and step counts, batch-norm statistics and the noise
+generator's state -- must then equal the uninterrupted run's, bit for bit.
+"""
+
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from gancourse import callbacks, gan, models
+
+EPOCHS, STEPS_PER_EPOCH, BATCH = 4, 5, 16
+
+
+def _images():
+    return np.random.default_rng(0).uniform(-1, 1, (64, 28, 28, 1)).astype("float32")
+
+
+def _make_gan(init_seed):
+    keras.utils.set_random_seed(init_seed)
+    g = models.dcgan_generator(8, width=4)
+    d = models.dcgan_discriminator(width=4)
+    model = gan.GAN(g, d, 8, seed=7)
+    model.compile(*models.dcgan_optimizers())
+    return model
+
+
+def _state(model):
+    out = {}
+    for prefix, obj in (("g", model.generator), ("d", model.discriminator),
+                        ("g_opt", model.g_optimizer), ("d_opt", model.d_optimizer)):
+        for i, v in enumerate(obj.variables):
+            out[f"{prefix}/{i}/{v.path}"] = np.array(v.numpy())
+    out["seed"] = np.array(model.seed_generator.state.numpy())
+    return out
+
+
+class _Interrupt(keras.callbacks.Callback):
+    def __init__(self, at_step):
+        super().__init__()
+        self.at_step = at_step
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.model.steps_done >= self.at_step:
+            raise KeyboardInterrupt("simulated interruption")
+
+
+def _fit(model, ckpt, extra=()):
+    start = ckpt.restore(model)
+    stream = gan.training_stream(_images(), batch_size=BATCH, seed=3, start_step=start.step)
+    model.fit(stream, epochs=EPOCHS, steps_per_epoch=STEPS_PER_EPOCH, initial_epoch=start.epoch,
+              callbacks=[ckpt, *extra], verbose=0)
+    return start
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory):
+    reference = _make_gan(0)
+    _fit(reference, callbacks.GANCheckpoint(tmp_path_factory.mktemp("ref")))
+    return _state(reference)
+
+
+@pytest.mark.parametrize("interrupt_at", [7, 13])
+def test_resume_after_interruption_gives_identical_weights(tmp_path, interrupt_at, uninterrupted):
+    expected = uninterrupted
+
+    first = _make_gan(0)
+    with pytest.raises(KeyboardInterrupt):
+        _fit(first, callbacks.GANCheckpoint(tmp_path / "run"), extra=[_Interrupt(interrupt_at)])
+    saved = json.loads((tmp_path / "run" / "latest.json").read_text())
+    assert saved["step"] == (interrupt_at // STEPS_PER_EPOCH) * STEPS_PER_EPOCH
+
+    resumed = _make_gan(1)  # other initial weights: everything must come from the checkpoint
+    start = _fit(resumed, callbacks.GANCheckpoint(tmp_path / "run"))
+    assert start.epoch == interrupt_at // STEPS_PER_EPOCH and start.step == saved["step"]
+    got = _state(resumed)
+    assert got.keys() == expected.keys()
+    for key in expected:
+        np.testing.assert_array_equal(got[key], expected[key], err_msg=key)
+    assert resumed.steps_done == EPOCHS * STEPS_PER_EPOCH
+
+
+def test_two_seeded_runs_give_identical_losses(tmp_path):
+    logs = []
+    for run in range(2):
+        model = _make_gan(0)
+        hist = model.fit(gan.training_stream(_images(), batch_size=BATCH, seed=3),
+                         epochs=2, steps_per_epoch=3, verbose=0)
+        logs.append(hist.history)
+    assert logs[0] == logs[1]
+
+
+def test_restore_without_checkpoint_starts_at_zero(tmp_path):
+    model = _make_gan(0)
+    assert callbacks.GANCheckpoint(tmp_path / "empty").restore(model) == callbacks.ResumePoint(0, 0)
+
+
+def test_fit_refuses_to_overwrite_a_run_that_was_not_restored(tmp_path):
+    model = _make_gan(0)
+    ckpt = callbacks.GANCheckpoint(tmp_path / "run")
+    ckpt.set_model(model)
+    ckpt.save(1)  # a checkpoint at step 0
+    model.fit(gan.training_stream(_images(), batch_size=BATCH), epochs=1, steps_per_epoch=2, verbose=0)
+    with pytest.raises(RuntimeError, match="call ckpt.restore"):
+        model.fit(gan.training_stream(_images(), batch_size=BATCH), epochs=1, steps_per_epoch=1,
+                  callbacks=[callbacks.GANCheckpoint(tmp_path / "run")], verbose=0)
+
+
+def test_checkpoints_are_written_atomically_and_pruned(tmp_path):
+    model = _make_gan(0)
+    ckpt = callbacks.GANCheckpoint(tmp_path / "run", keep=2)
+    _fit(model, ckpt)
+    names = sorted(p.name for p in (tmp_path / "run").iterdir())
+    # no temporary folders or files are left; only the `keep` newest checkpoints
+    assert names == ["epoch-00003", "epoch-00004", "latest.json"]
+    assert json.loads((tmp_path / "run" / "epoch-00004" / "state.json").read_text()) == {
+        "epoch": 4, "step": EPOCHS * STEPS_PER_EPOCH}
