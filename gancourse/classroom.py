@@ -577,11 +577,16 @@ TABLE_END = "<!-- exercises:end -->"
 
 
 def _statement(nb, index: int) -> str:
-    """The heading (or first line) of the Markdown cell nearest above cell ``index``."""
+    """The exercise's heading in the Markdown cell nearest above cell ``index``.
+
+    The last heading (or bold line) there that names an exercise, else its last heading, else its last line.
+    """
     for cell in reversed(nb.cells[:index]):
         if cell.cell_type == "markdown":
             lines = [line.strip() for line in cell.source.splitlines() if line.strip()]
-            heading = next((line for line in lines if line.startswith("#")), lines[0] if lines else "")
+            headings = [line for line in lines if line.startswith("#")]
+            named = [line for line in lines if "exercise" in line.lower() and line.startswith(("#", "**"))]
+            heading = (named or headings or lines or [""])[-1].replace("**", "")
             text = heading.lstrip("#").strip().replace("|", "\\|")
             return text if len(text) <= 120 else text[:117] + "..."
     return ""

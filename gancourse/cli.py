@@ -74,6 +74,7 @@ PRETRAINERS: dict[str, str] = {
 """``pretrain`` names -> ``"module:function"``."""
 
 BENCHMARKS: dict[str, str] = {
+    "dcgan": "gancourse.bench:bench_dcgan",
 }
 """``bench`` names -> ``"module:function"`` (the first one is the default)."""
 

@@ -129,7 +129,7 @@ three profiles of a chapter can be compared at a glance. Read them with
 CHAPTER_SIZES["generative_models"] = {
     # 2-D mixture: samples, EM steps; the moment-matching sampler's steps/batch;
     # samples for the change-of-variables histogram
-    "smoke": {"mixture_samples": 2000, "em_steps": 100, "sampler_steps": 200, "sampler_batch": 256,
+    "smoke": {"mixture_samples": 2000, "em_steps": 100, "sampler_steps": 150, "sampler_batch": 256,
               "sampler_width": 32, "histogram_samples": 20000},
     "cpu": {"mixture_samples": 5000, "em_steps": 300, "sampler_steps": 1500, "sampler_batch": 512,
             "sampler_width": 64, "histogram_samples": 200000},

@@ -163,17 +163,50 @@ def average_log_likelihood(model: GaussianMixture, x) -> float:
     return float(np.mean(model.log_pdf(x)))
 
 
-def fit_gaussian_mixture(x, n_components: int, *, steps: int = 200, seed: int = 0,
+def _kmeans_plus_plus(pts: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    """k starting means spread over the data (Arthur and Vassilvitskii 2007): each new one is a
+    data point drawn with probability proportional to its squared distance to the nearest chosen one."""
+    centres = [pts[rng.integers(len(pts))]]
+    for _ in range(1, k):
+        d2 = np.min(((pts[:, None, :] - np.asarray(centres)[None]) ** 2).sum(-1), axis=1)
+        total = d2.sum()
+        probs = d2 / total if total > 0 else np.full(len(pts), 1.0 / len(pts))
+        centres.append(pts[rng.choice(len(pts), p=probs)])
+    return np.asarray(centres)
+
+
+def _em(pts: np.ndarray, model: GaussianMixture, steps: int, min_std: float, tol: float):
+    history: list[float] = []
+    for _ in range(steps):
+        comp = model.component_log_pdf(pts)
+        top = comp.max(axis=1, keepdims=True)
+        log_total = top + np.log(np.exp(comp - top).sum(axis=1, keepdims=True))
+        history.append(float(log_total.mean()))
+        resp = np.exp(comp - log_total)                              # E-step: responsibilities
+        nk = resp.sum(axis=0) + 1e-12
+        means = (resp.T @ pts) / nk[:, None]                         # M-step: weighted MLE
+        var = (resp.T @ pts**2) / nk[:, None] - means**2
+        stds = np.sqrt(np.maximum(var, min_std**2))
+        model = GaussianMixture(means, stds, nk / nk.sum())
+        if len(history) > 1 and abs(history[-1] - history[-2]) < tol:
+            break
+    history.append(average_log_likelihood(model, pts))
+    return model, history
+
+
+def fit_gaussian_mixture(x, n_components: int, *, steps: int = 200, restarts: int = 3, seed: int = 0,
                          min_std: float = 1e-3, tol: float = 1e-7) -> tuple[GaussianMixture, list[float]]:
     """Maximum-likelihood fit of a :class:`GaussianMixture` by expectation-maximisation.
 
     E-step: responsibilities ``r_nk ∝ w_k N(x_n; μ_k, σ_k²)``; M-step: weighted
     means, variances and weights (Bishop 2006, §9.2.2, with diagonal
-    covariances). Each step cannot lower the likelihood. Initial means are
-    ``n_components`` data points drawn with ``seed``.
+    covariances). No step lowers the likelihood, but EM finds a *local*
+    maximum: it is run from ``restarts`` k-means++ initialisations and the fit
+    with the highest likelihood on ``x`` is kept. ``min_std`` keeps a component
+    from collapsing onto one point (where the likelihood is unbounded).
 
     Returns:
-        ``(model, history)`` with the average log-likelihood after each step.
+        ``(model, history)``: the best fit and its average log-likelihood after each step.
 
     Raises:
         ValueError: too few points, or bad sizes.
@@ -185,27 +218,18 @@ def fit_gaussian_mixture(x, n_components: int, *, steps: int = 200, seed: int = 
         raise ValueError(f"x must have shape (N, d) or (N,), got {np.shape(x)}")
     k = _check_positive_int(n_components, "n_components")
     steps = _check_positive_int(steps, "steps")
+    restarts = _check_positive_int(restarts, "restarts")
     if len(pts) < k:
         raise ValueError(f"need at least n_components={k} points, got {len(pts)}")
     rng = np.random.default_rng(seed)
-    model = GaussianMixture.create(pts[rng.choice(len(pts), size=k, replace=False)],
-                                   np.broadcast_to(pts.std(axis=0), (k, pts.shape[1])))
-    history: list[float] = []
-    for _ in range(steps):
-        comp = model.component_log_pdf(pts)
-        top = comp.max(axis=1, keepdims=True)
-        log_total = top + np.log(np.exp(comp - top).sum(axis=1, keepdims=True))
-        history.append(float(log_total.mean()))
-        resp = np.exp(comp - log_total)                              # E-step
-        nk = resp.sum(axis=0) + 1e-12
-        means = (resp.T @ pts) / nk[:, None]                         # M-step
-        var = (resp.T @ pts**2) / nk[:, None] - means**2
-        stds = np.sqrt(np.maximum(var, min_std**2))
-        model = GaussianMixture(means, stds, nk / nk.sum())
-        if len(history) > 1 and abs(history[-1] - history[-2]) < tol:
-            break
-    history.append(average_log_likelihood(model, pts))
-    return model, history
+    best = None
+    for _ in range(restarts):
+        start = GaussianMixture.create(_kmeans_plus_plus(pts, k, rng),
+                                       np.broadcast_to(pts.std(axis=0), (k, pts.shape[1])))
+        model, history = _em(pts, start, steps, min_std, tol)
+        if best is None or history[-1] > best[1][-1]:
+            best = (model, history)
+    return best
 
 
 # --------------------------------------------------------------------------
@@ -325,6 +349,12 @@ class MomentMatchingSampler(keras.Model):
     def call(self, z, training=False):
         return self.generator(z, training=training)
 
+    def fit(self, x=None, *args, **kwargs):
+        """``keras.Model.fit`` with ``shuffle=False`` by default for ``tf.data`` input (shuffle in the pipeline)."""
+        if isinstance(x, tf.data.Dataset):
+            kwargs.setdefault("shuffle", False)
+        return super().fit(x, *args, **kwargs)
+
     def sample(self, n: int, *, seed: int = 0) -> np.ndarray:
         """``n`` samples from NumPy noise seeded by ``seed``."""
         n = _check_positive_int(n, "n")
@@ -348,14 +378,20 @@ class MomentMatchingSampler(keras.Model):
 # --------------------------------------------------------------------------
 
 def build_toy_generator(latent_dim: int = 1, output_dim: int = 1, *, hidden_units=(32, 32),
-                        name: str = "toy_generator") -> keras.Model:
-    """An MLP ``z → x`` for toy data: ``hidden_units`` ReLU layers and a linear output (any real x)."""
+                        activation: str = "relu", name: str = "toy_generator") -> keras.Model:
+    """An MLP ``z → x`` for toy data: ``hidden_units`` layers of ``activation`` and a linear output (any real x).
+
+    A smooth ``activation`` (``"tanh"``) gives a smooth map and so a smooth
+    density for 1-D data; ReLU maps are piecewise linear, and where a piece is
+    flat many z land on one x (a spike in ``p_g``).
+    """
     latent_dim = _check_positive_int(latent_dim, "latent_dim")
     output_dim = _check_positive_int(output_dim, "output_dim")
     z_in = keras.Input(shape=(latent_dim,), name="z")
     h = z_in
     for i, units in enumerate(hidden_units):
-        h = layers.Dense(_check_positive_int(units, "hidden_units entries"), activation="relu", name=f"hidden_{i}")(h)
+        h = layers.Dense(_check_positive_int(units, "hidden_units entries"), activation=activation,
+                         name=f"hidden_{i}")(h)
     return keras.Model(z_in, layers.Dense(output_dim, name="x")(h), name=name)
 
 

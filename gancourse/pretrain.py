@@ -1,0 +1,238 @@
+"""Pretrained GANs shipped in ``data/pretrained/``: how each is rebuilt, loaded and scored.
+
+``python -m gancourse pretrain first-gan-mnist``   seed 001's MLP GAN (chapter 4)
+``python -m gancourse pretrain dcgan-mnist``       the MNIST DCGAN (chapters 5, 6) and its ladder
+``python -m gancourse evaluate dcgan-mnist``       the evaluation kit on the shipped generator
+
+Every recipe is a :class:`Recipe` below: the whole training configuration,
+seeded, trained with :class:`gancourse.gan.GAN` and ``fit()`` on the full
+MNIST training set (``GANCOURSE_DATA`` or the download). On the same CPU and
+TensorFlow version a rebuild reproduces the shipped weights bit for bit, and
+the files are written with fixed timestamps, so their SHA-256 matches
+``data/SHA256SUMS`` too.
+
+Each generator maps ``z`` of shape ``(N, latent_dim)`` to images of shape
+``(N, 28, 28, 1)`` in [-1, 1]; each discriminator maps images to logits
+``(N, 1)``. They use built-in layers only and load with
+``keras.saving.load_model(path)`` in ``safe_mode``. Load them through
+:func:`load_pretrained`, which checks the hash first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import pathlib
+import time
+import zipfile
+
+import numpy as np
+
+from . import config, data
+from .config import import_tensorflow
+
+__all__ = ["Recipe", "RECIPES", "PRETRAINED_FILES", "pretrained_path", "load_pretrained", "load_ladder",
+           "save_reproducible", "train_recipe", "pretrain_first_gan_mnist", "pretrain_dcgan_mnist",
+           "evaluate_first_gan_mnist", "evaluate_dcgan_mnist"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Recipe:
+    """Everything that defines a pretrained GAN (see the module docstring)."""
+
+    name: str
+    model: str  # "mlp" or "dcgan"
+    latent_dim: int
+    batch_size: int
+    steps: int
+    d_learning_rate: float
+    g_learning_rate: float
+    beta_1: float
+    width: int = 0  # DCGAN base width
+    seed: int = 0
+    steps_per_epoch: int = 1000
+    ladder: tuple[int, ...] = ()  # steps at which an earlier generator is kept
+    ship_discriminator: bool = False
+
+
+RECIPES: dict[str, Recipe] = {
+    # Seed 001's settings: MLPs, Adam(1e-4) with PyTorch's default betas, batch 64, BCE.
+    # The seed trains 100 epochs; 30 (28 000 steps) already give recognisable digits.
+    "first-gan-mnist": Recipe("first-gan-mnist", "mlp", latent_dim=128, batch_size=64, steps=28_000,
+                              d_learning_rate=1e-4, g_learning_rate=1e-4, beta_1=0.9),
+    # DCGAN §4 settings (Adam 2e-4, beta_1 0.5, N(0, 0.02), batch 64 instead of 128 to get
+    # more updates from a CPU hour).
+    "dcgan-mnist": Recipe("dcgan-mnist", "dcgan", latent_dim=64, batch_size=64, steps=20_000,
+                          d_learning_rate=2e-4, g_learning_rate=2e-4, beta_1=0.5, width=32,
+                          ladder=(200, 1000, 4000), ship_discriminator=True),
+}
+
+PRETRAINED_FILES = {
+    "first-gan-mnist": {"generator": "first_gan_mnist_generator.keras"},
+    "dcgan-mnist": {"generator": "dcgan_mnist_generator.keras",
+                    "discriminator": "dcgan_mnist_discriminator.keras"},
+}
+"""Shipped files per pretrained name (relative to ``data/pretrained/``)."""
+
+
+def _ladder_file(step: int) -> str:
+    return f"dcgan_mnist_ladder_{step:05d}.keras"
+
+
+def pretrained_dir() -> pathlib.Path:
+    """``data/pretrained/`` of the shipped data."""
+    return data.shipped_data_dir() / "pretrained"
+
+
+def pretrained_path(name: str, part: str = "generator") -> pathlib.Path:
+    """Path of a shipped file: ``name`` in :data:`PRETRAINED_FILES`, ``part`` generator/discriminator.
+
+    Raises:
+        ValueError: unknown ``name`` or ``part`` (the message lists the known ones).
+    """
+    if name not in PRETRAINED_FILES:
+        raise ValueError(f"unknown pretrained model {name!r}; expected one of: {', '.join(PRETRAINED_FILES)}")
+    parts = PRETRAINED_FILES[name]
+    if part not in parts:
+        raise ValueError(f"{name} ships parts {sorted(parts)}, not {part!r}")
+    return pretrained_dir() / parts[part]
+
+
+def _load_checked(path: pathlib.Path, rebuild: str):
+    import_tensorflow()
+    import keras
+
+    relpath = f"pretrained/{path.name}"
+    if not path.is_file():
+        raise FileNotFoundError(f"pretrained file {path} is missing; restore it with git or rebuild it "
+                                f"with `python -m gancourse pretrain {rebuild}`")
+    try:
+        expected = data.shipped_sha256(relpath)
+    except KeyError:
+        raise data.ChecksumError(f"{relpath} is not listed in data/SHA256SUMS") from None
+    data.verify_file(path, expected, fix=f"`python -m gancourse pretrain {rebuild}` or git")
+    return keras.saving.load_model(path, compile=False, safe_mode=True)
+
+
+def load_pretrained(name: str, part: str = "generator"):
+    """Load a shipped generator or discriminator after checking its SHA-256.
+
+    Example: ``g = load_pretrained("dcgan-mnist")``; ``g(z)`` for ``z`` of
+    shape ``(N, g.input_shape[1])`` gives ``(N, 28, 28, 1)`` images in [-1, 1].
+
+    Raises:
+        ValueError: unknown name or part.
+        FileNotFoundError: the file is missing.
+        gancourse.data.ChecksumError: the file differs from ``data/SHA256SUMS``.
+    """
+    return _load_checked(pretrained_path(name, part), name)
+
+
+def load_ladder() -> dict[int, object]:
+    """The DCGAN's earlier generators, ``{step: generator}``, followed by the final one."""
+    recipe = RECIPES["dcgan-mnist"]
+    ladder = {step: _load_checked(pretrained_dir() / _ladder_file(step), "dcgan-mnist") for step in recipe.ladder}
+    ladder[recipe.steps] = load_pretrained("dcgan-mnist")
+    return ladder
+
+
+# ----------------------------------------------------------------------------
+# reproducible files
+# ----------------------------------------------------------------------------
+
+FIXED_DATE = "1980-01-01@00:00:00"
+
+
+def save_reproducible(model, path) -> str:
+    """Save ``model`` as ``.keras`` with fixed timestamps; return the file's SHA-256.
+
+    A ``.keras`` file is a zip holding ``config.json``, ``model.weights.h5`` and
+    ``metadata.json``; Keras stamps the save time into the last one and into
+    the zip entries, so two saves of the same weights differ. Here the
+    entries are rewritten with the zip epoch (1980-01-01) and a fixed
+    ``date_saved``, so equal weights give equal bytes.
+    """
+    path = pathlib.Path(path)
+    if path.suffix != ".keras":
+        raise ValueError(f"path must end in .keras, got {path.name!r}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.tmp-{os.getpid()}.keras")
+    model.save(tmp)
+    final_tmp = path.with_name(f".{path.stem}.fixed-{os.getpid()}.keras")
+    with zipfile.ZipFile(tmp) as src, zipfile.ZipFile(final_tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(src.namelist()):
+            payload = src.read(name)
+            if name == "metadata.json":
+                meta = json.loads(payload)
+                meta["date_saved"] = FIXED_DATE
+                payload = json.dumps(meta, sort_keys=True).encode()
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, payload)
+    os.replace(final_tmp, path)
+    tmp.unlink()
+    return data.sha256_of(path)
+
+
+# ----------------------------------------------------------------------------
+# training
+# ----------------------------------------------------------------------------
+
+def build_recipe_gan(recipe: Recipe):
+    """The compiled :class:`gancourse.gan.GAN` of ``recipe`` (weights seeded by ``recipe.seed``)."""
+    import_tensorflow()
+    import keras
+
+    from . import gan, models
+
+    config.seed_everything(recipe.seed)
+    if recipe.model == "mlp":
+        generator, discriminator = models.mlp_generator(recipe.latent_dim), models.mlp_discriminator()
+    elif recipe.model == "dcgan":
+        generator = models.dcgan_generator(recipe.latent_dim, width=recipe.width)
+        discriminator = models.dcgan_discriminator(width=recipe.width)
+    else:
+        raise ValueError(f"recipe.model must be 'mlp' or 'dcgan', got {recipe.model!r}")
+    model = gan.GAN(generator, discriminator, recipe.latent_dim, seed=recipe.seed)
+    model.compile(keras.optimizers.Adam(recipe.d_learning_rate, beta_1=recipe.beta_1),
+                  keras.optimizers.Adam(recipe.g_learning_rate, beta_1=recipe.beta_1),
+                  steps_per_execution=10)
+    return model
+
+
+def train_recipe(recipe: Recipe, images: np.ndarray, *, out_dir, checkpoint_dir=None, verbose: int = 2) -> dict:
+    """Train ``recipe`` on ``images`` and write its files into ``out_dir``; return their hashes.
+
+    Trains in chunks of ``steps_per_epoch`` through ``fit()`` with a
+    :class:`~gancourse.callbacks.GANCheckpoint` (so an interrupted rebuild
+    resumes where it stopped) and a :class:`~gancourse.callbacks.DivergenceStop`.
+    """
+    from . import callbacks, gan
+
+    out_dir = pathlib.Path(out_dir)
+    model = build_recipe_gan(recipe)
+    ckpt_dir = pathlib.Path(checkpoint_dir or out_dir / f".checkpoints-{recipe.name}")
+    ckpt = callbacks.GANCheckpoint(ckpt_dir, keep=1)
+    stop = callbacks.DivergenceStop(raise_error=True)
+    start = ckpt.restore(model)
+    stops = sorted({*recipe.ladder, recipe.steps})
+    if any(s % recipe.steps_per_epoch and s not in recipe.ladder for s in stops) or recipe.steps % recipe.steps_per_epoch:
+        raise ValueError("recipe.steps must be a multiple of steps_per_epoch")
+    written = {}
+    began = time.perf_counter()
+    epoch, step = start.epoch, start.step
+    # Ladder rungs can fall inside an epoch: run short epochs up to each rung.
+    for target in stops:
+        while step < target:
+            n = min(target - step, recipe.steps_per_epoch - step % recipe.steps_per_epoch)
+            stream = gan.training_stream(images, batch_size=recipe.batch_size, seed=recipe.seed, start_step=step)
+            model.fit(stream, epochs=epoch + 1, initial_epoch=epoch, steps_per_epoch=n,
+                      callbacks=[ckpt, stop], verbose=verbose)
+            epoch, step = epoch + 1, step + n
+        if target in recipe.ladder:
+            written[_ladder_file(target)] = save_reproducible(model.generator, out_dir / _ladder_file(target))
+    for part, fname in PRETRAINED_FILES[recipe.name].items():
+        network = model.generator if part == "generator" else model.discriminator
+        written[fname] = save_reproducible(network, out_dir / fname)
+    return {"files": written, "steps": step, "train_seconds": round(time.perf_counter() - began, 1)}

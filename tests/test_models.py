@@ -1,0 +1,106 @@
+"""gancourse.models: seed 001's MLPs and the DCGAN networks against the papers' specifications."""
+
+import keras
+import numpy as np
+import pytest
+
+from gancourse import models
+
+
+def _dense_units(model):
+    return [layer.units for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+
+
+def test_mlp_generator_is_seed_001():
+    g = models.mlp_generator()
+    assert g.input_shape == (None, 128) and g.output_shape == (None, 28, 28, 1)
+    assert _dense_units(g) == [256, 512, 784]
+    acts = [layer.activation.__name__ for layer in g.layers if isinstance(layer, keras.layers.Dense)]
+    assert acts == ["tanh", "relu", "tanh"]
+    # 128*256+256 + 256*512+512 + 512*784+784, by hand
+    assert models.count_params(g) == 566_800
+    out = g(np.random.default_rng(0).normal(size=(4, 128)).astype("float32")).numpy()
+    assert out.min() >= -1 and out.max() <= 1
+
+
+def test_mlp_discriminator_is_seed_001_with_a_logit():
+    d = models.mlp_discriminator()
+    assert d.input_shape == (None, 28, 28, 1) and d.output_shape == (None, 1)
+    assert _dense_units(d) == [512, 256, 128, 1]
+    assert d.layers[-1].activation.__name__ == "linear"  # a logit: the sigmoid is in the loss
+    # 784*512+512 + 512*256+256 + 256*128+128 + 128+1
+    assert models.count_params(d) == 566_273
+
+
+@pytest.mark.parametrize("size, sizes", [(28, [7, 14, 28]), (64, [4, 8, 16, 32, 64])])
+def test_dcgan_generator_shapes_and_rules(size, sizes):
+    g = models.dcgan_generator(100, image_size=size, channels=1 if size == 28 else 3, width=8)
+    assert g.output_shape == (None, size, size, 1 if size == 28 else 3)
+    maps = [g.get_layer("reshape").output.shape[1]] + [
+        layer.output.shape[1] for layer in g.layers if isinstance(layer, keras.layers.Conv2DTranspose)]
+    assert maps == sizes
+    kinds = [type(layer).__name__ for layer in g.layers]
+    assert "MaxPooling2D" not in kinds and "UpSampling2D" not in kinds  # rule 1
+    assert [type(layer).__name__ for layer in g.layers].count("Dense") == 1  # only the projection (rule 2)
+    # rule 3: batch norm after every layer but the output; rule 4: ReLU inside, tanh out
+    assert kinds[-1] == "Conv2DTranspose" and g.layers[-1].activation.__name__ == "tanh"
+    assert kinds.count("BatchNormalization") == len(sizes) - 1
+    assert kinds.count("ReLU") == len(sizes) - 1
+    # channels halve at every stride-2 step, from width * 2^(n_up - 1)
+    convs = [layer for layer in g.layers if isinstance(layer, keras.layers.Conv2DTranspose)]
+    assert [c.filters for c in convs[:-1]] == [8 * 2 ** k for k in range(len(sizes) - 3, -1, -1)]
+    assert all(c.strides == (2, 2) for c in convs)
+
+
+@pytest.mark.parametrize("size", [28, 64])
+def test_dcgan_discriminator_shapes_and_rules(size):
+    d = models.dcgan_discriminator(image_size=size, width=8)
+    assert d.output_shape == (None, 1)
+    convs = [layer for layer in d.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert [c.output.shape[1] for c in convs] == [size // 2 ** k for k in range(1, len(convs) + 1)]
+    assert all(c.strides == (2, 2) for c in convs)  # rule 1: strided convolutions, no pooling
+    kinds = [type(layer).__name__ for layer in d.layers]
+    # rule 3: no batch norm on the input layer: conv1 is followed directly by LeakyReLU
+    assert kinds[1:3] == ["Conv2D", "LeakyReLU"]
+    assert kinds.count("BatchNormalization") == len(convs) - 1
+    slopes = {layer.negative_slope for layer in d.layers if isinstance(layer, keras.layers.LeakyReLU)}
+    assert slopes == {0.2}
+    assert kinds[-1] == "Dense" and d.layers[-1].activation.__name__ == "linear"
+
+
+def test_dcgan_init_is_normal_002():
+    keras.utils.set_random_seed(0)
+    g = models.dcgan_generator(100, width=64)
+    kernel = g.get_layer("up1").kernel.numpy()  # 4*4*64*128 = 131072 weights
+    assert abs(kernel.mean()) < 1e-3
+    np.testing.assert_allclose(kernel.std(), 0.02, rtol=0.02)
+
+
+def test_dcgan_optimizers_follow_the_paper():
+    d_opt, g_opt = models.dcgan_optimizers()
+    assert d_opt is not g_opt
+    for opt in (d_opt, g_opt):
+        assert isinstance(opt, keras.optimizers.Adam)
+        np.testing.assert_allclose(float(opt.learning_rate), 2e-4)
+        assert opt.beta_1 == 0.5
+
+
+def test_saved_models_load_in_safe_mode(tmp_path):
+    keras.utils.set_random_seed(0)
+    z = np.random.default_rng(0).normal(size=(2, 16)).astype("float32")
+    for model in (models.dcgan_generator(16, width=4), models.mlp_generator(16)):
+        path = tmp_path / f"{model.name}.keras"
+        model.save(path)
+        loaded = keras.saving.load_model(path, safe_mode=True)
+        np.testing.assert_allclose(loaded(z, training=False), model(z, training=False), rtol=1e-6)
+
+
+def test_factories_reject_bad_input():
+    with pytest.raises(ValueError, match="image_size must be one of"):
+        models.dcgan_generator(100, image_size=30)
+    with pytest.raises(TypeError, match="latent_dim must be an int"):
+        models.dcgan_generator(100.0)
+    with pytest.raises(ValueError, match="width must be >= 1"):
+        models.dcgan_discriminator(width=0)
+    with pytest.raises(ValueError, match="image_shape must be"):
+        models.mlp_discriminator((28, 28))
