@@ -62,6 +62,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 EVALUATIONS: dict[str, str] = {
+    "first-gan-mnist": "gancourse.pretrain:evaluate_first_gan_mnist",
+    "dcgan-mnist": "gancourse.pretrain:evaluate_dcgan_mnist",
     "mnist-classifier": "gancourse.classifier:evaluate_mnist_classifier",
     "real-mnist": "gancourse.metrics:evaluate_real_mnist",
     "vae-mnist": "gancourse.vae:evaluate_vae_mnist",
@@ -69,6 +71,8 @@ EVALUATIONS: dict[str, str] = {
 """``evaluate`` names -> ``"module:function"``."""
 
 PRETRAINERS: dict[str, str] = {
+    "first-gan-mnist": "gancourse.pretrain:pretrain_first_gan_mnist",
+    "dcgan-mnist": "gancourse.pretrain:pretrain_dcgan_mnist",
     "mnist-classifier": "gancourse.classifier:pretrain_mnist_classifier",
 }
 """``pretrain`` names -> ``"module:function"``."""

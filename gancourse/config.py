@@ -139,8 +139,8 @@ CHAPTER_SIZES["generative_models"] = {
 CHAPTER_SIZES["vae"] = {
     # MLP encoder/decoder (hidden units 2*width, width); cosine-decayed Adam; ELBO on the profile's
     # test split with elbo_samples draws per image. cpu: python -m gancourse evaluate vae-mnist
-    "smoke": {"kind": "dense", "width": 64, "batch_size": 64, "learning_rate": 2e-3, "ae_epochs": 2,
-              "epochs_2d": 2, "epochs_large": 2, "latent_large": 16, "elbo_samples": 1},
+    "smoke": {"kind": "dense", "width": 64, "batch_size": 64, "learning_rate": 2e-3, "ae_epochs": 10,
+              "epochs_2d": 10, "epochs_large": 10, "latent_large": 16, "elbo_samples": 1},
     "cpu": {"kind": "dense", "width": 256, "batch_size": 128, "learning_rate": 2e-3, "ae_epochs": 3,
             "epochs_2d": 5, "epochs_large": 14, "latent_large": 32, "elbo_samples": 1},
     "gpu": {"kind": "dense", "width": 512, "batch_size": 128, "learning_rate": 1e-3, "ae_epochs": 10,
@@ -148,12 +148,34 @@ CHAPTER_SIZES["vae"] = {
 }
 CHAPTER_SIZES["gan_math"] = {
     # the 1-D GAN of Figure 1: steps, batch, MLP width, snapshot spacing, samples per density estimate
-    "smoke": {"gan_steps": 300, "batch_size": 128, "width": 16, "snapshot_every": 25, "kde_samples": 2000},
+    "smoke": {"gan_steps": 1500, "batch_size": 128, "width": 32, "snapshot_every": 100, "kde_samples": 2000},
     "cpu": {"gan_steps": 3000, "batch_size": 128, "width": 32, "snapshot_every": 50, "kde_samples": 10000},
     "gpu": {"gan_steps": 6000, "batch_size": 256, "width": 64, "snapshot_every": 100, "kde_samples": 20000},
 }
 
 # --- chapters 4-5: first GAN, DCGAN, evaluation kit ---
+CHAPTER_SIZES["first_gan"] = {
+    # seed 001's MLP GAN: training steps of `batch_size` images, steps per Keras epoch (one point of
+    # the loss curves), steps between snapshots (grids, D histograms), steps of each run in the
+    # saturating vs non-saturating comparison; smoke trains briefly, then shows the shipped generator
+    "smoke": {"latent_dim": 128, "batch_size": 64, "learning_rate": 1e-4, "steps": 60, "steps_per_epoch": 20,
+              "snapshot_every": 10, "compare_steps": 40, "use_pretrained": True},
+    "cpu": {"latent_dim": 128, "batch_size": 64, "learning_rate": 1e-4, "steps": 10000, "steps_per_epoch": 500,
+            "snapshot_every": 500, "compare_steps": 3000, "use_pretrained": False},
+    "gpu": {"latent_dim": 128, "batch_size": 64, "learning_rate": 1e-4, "steps": 30000, "steps_per_epoch": 1000,
+            "snapshot_every": 1000, "compare_steps": 10000, "use_pretrained": False},
+}
+CHAPTER_SIZES["dcgan"] = {
+    # DCGAN: base width (filters of D's first layer), steps of `batch_size` images, steps per Keras epoch
+    # (one checkpoint), snapshot spacing; extra_steps/extra_width: the Fashion-MNIST and faces options.
+    # cpu: the 10-minute bar of benchmarks/README.md (python -m gancourse evaluate dcgan-cpu-run)
+    "smoke": {"latent_dim": 64, "width": 8, "batch_size": 64, "steps": 40, "steps_per_epoch": 20,
+              "snapshot_every": 10, "use_pretrained": True, "extra_steps": 10, "extra_width": 8},
+    "cpu": {"latent_dim": 64, "width": 32, "batch_size": 64, "steps": 4000, "steps_per_epoch": 500,
+            "snapshot_every": 250, "use_pretrained": False, "extra_steps": 600, "extra_width": 16},
+    "gpu": {"latent_dim": 100, "width": 64, "batch_size": 128, "steps": 10000, "steps_per_epoch": 1000,
+            "snapshot_every": 500, "use_pretrained": False, "extra_steps": 5000, "extra_width": 64},
+}
 
 
 def chapter_sizes(chapter: str, profile: "Profile | str | None" = None):

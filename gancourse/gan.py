@@ -28,7 +28,8 @@ tf = import_tensorflow()
 import keras  # noqa: E402
 from keras import ops  # noqa: E402
 
-__all__ = ["GAN", "training_stream", "latent_noise", "num_replicas"]
+__all__ = ["GAN", "training_stream", "latent_noise", "num_replicas", "discriminator_accuracy",
+           "lerp", "slerp", "interpolate_latents", "latent_arithmetic"]
 
 
 def num_replicas() -> int:
@@ -60,6 +61,18 @@ def latent_noise(n: int, latent_dim: int, seed: int = 0) -> np.ndarray:
         if value < low:
             raise ValueError(f"{name} must be >= {low}, got {value}")
     return np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)
+
+
+def discriminator_accuracy(real_logits, fake_logits):
+    """Share of samples D classifies correctly: real with D > 1/2 (logit > 0), fake with D < 1/2.
+
+    The two halves are averaged with equal weight, so the value is 1/2 for a
+    D that guesses -- the equilibrium D = 1/2 of Goodfellow et al. (2014),
+    Proposition 1 -- whatever the batch sizes.
+    """
+    real = ops.cast(ops.convert_to_tensor(real_logits), "float32")
+    fake = ops.cast(ops.convert_to_tensor(fake_logits), "float32")
+    return 0.5 * (ops.mean(ops.cast(real > 0, "float32")) + ops.mean(ops.cast(fake < 0, "float32")))
 
 
 class GAN(keras.Model):
@@ -333,8 +346,7 @@ class GAN(keras.Model):
             "d_loss": total,
             "d_real": ops.mean(ops.sigmoid(real_logits)),
             "d_fake": ops.mean(ops.sigmoid(fake_logits)),
-            "d_accuracy": 0.5 * (ops.mean(ops.cast(real_logits > 0, "float32"))
-                                 + ops.mean(ops.cast(fake_logits < 0, "float32"))),
+            "d_accuracy": discriminator_accuracy(real_logits, fake_logits),
         }
         if penalty is not None:
             logs["d_penalty"] = penalty
@@ -395,8 +407,7 @@ class GAN(keras.Model):
             "g_loss": self.generator_loss_fn(fake_logits),
             "d_real": ops.mean(ops.sigmoid(real_logits)),
             "d_fake": ops.mean(ops.sigmoid(fake_logits)),
-            "d_accuracy": 0.5 * (ops.mean(ops.cast(real_logits > 0, "float32"))
-                                 + ops.mean(ops.cast(fake_logits < 0, "float32"))),
+            "d_accuracy": discriminator_accuracy(real_logits, fake_logits),
         }
         return self.update_trackers(logs)
 
@@ -452,3 +463,84 @@ def training_stream(images, labels=None, *, batch_size: int, seed: int = 0, star
 
     ds = tf.data.Dataset.range(int(start_step), np.iinfo(np.int64).max)
     return ds.map(batch_for_step, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True).prefetch(2)
+
+
+# ----------------------------------------------------------------------------
+# the latent space
+# ----------------------------------------------------------------------------
+
+def _latent_pair(z0, z1):
+    a, b = np.asarray(z0, dtype=np.float64), np.asarray(z1, dtype=np.float64)
+    if a.ndim != 1 or a.shape != b.shape or a.size == 0:
+        raise ValueError(f"z0 and z1 must be 1-D vectors of the same length, got shapes {a.shape} and {b.shape}")
+    return a, b
+
+
+def _fractions(t):
+    ts = np.asarray(t, dtype=np.float64)
+    if ts.ndim > 1 or not np.all(np.isfinite(ts)):
+        raise ValueError(f"t must be a finite number or a 1-D array of numbers, got shape {ts.shape}")
+    return ts
+
+
+def lerp(z0, z1, t):
+    """Linear interpolation ``(1 − t) z0 + t z1``; ``t`` a number (→ (d,)) or 1-D array (→ (len(t), d))."""
+    a, b = _latent_pair(z0, z1)
+    ts = _fractions(t)
+    out = (1.0 - ts[..., None]) * a + ts[..., None] * b
+    return out.astype(np.float32)
+
+
+def slerp(z0, z1, t):
+    """Spherical linear interpolation (Shoemake 1985; for GAN latents White 2016, "Sampling Generative Networks").
+
+    ``slerp(z0, z1; t) = sin((1 − t)Ω)/sin Ω · z0 + sin(tΩ)/sin Ω · z1`` with
+    ``cos Ω = z0·z1 / (|z0||z1|)``. In high dimension a Gaussian z lies near
+    the sphere of radius √d; the straight line between two such points cuts
+    inside it, where the generator saw no training codes, while slerp keeps
+    the norm. Falls back to :func:`lerp` when the vectors are (anti)parallel,
+    where Ω = 0 (or π) makes the formula 0/0.
+    """
+    a, b = _latent_pair(z0, z1)
+    ts = _fractions(t)
+    na, nb = np.linalg.norm(a), np.linalg.norm(b)
+    if na == 0 or nb == 0:
+        return lerp(a, b, ts)
+    cos_omega = np.clip(np.dot(a, b) / (na * nb), -1.0, 1.0)
+    omega = np.arccos(cos_omega)
+    sin_omega = np.sin(omega)
+    if sin_omega < 1e-6:
+        return lerp(a, b, ts)
+    w0 = np.sin((1.0 - ts) * omega) / sin_omega
+    w1 = np.sin(ts * omega) / sin_omega
+    return (w0[..., None] * a + w1[..., None] * b).astype(np.float32)
+
+
+def interpolate_latents(z0, z1, steps: int = 8, method: str = "slerp") -> np.ndarray:
+    """``steps`` codes from ``z0`` to ``z1`` (both ends included), shape ``(steps, d)``."""
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 2:
+        raise ValueError(f"steps must be an int >= 2, got {steps!r}")
+    if method not in ("slerp", "lerp"):
+        raise ValueError(f"method must be 'slerp' or 'lerp', got {method!r}")
+    ts = np.linspace(0.0, 1.0, int(steps))
+    return (slerp if method == "slerp" else lerp)(z0, z1, ts)
+
+
+def latent_arithmetic(a, b, c) -> np.ndarray:
+    """``mean(a) − mean(b) + mean(c)``: DCGAN's vector arithmetic on averaged codes.
+
+    Radford et al. (2016), §6.3.2: single codes were unstable, so each
+    concept ("smiling woman", "neutral woman", "neutral man") is the average
+    of three exemplars' z before adding and subtracting. Each argument is
+    ``(n_i, d)`` (or ``(d,)`` for one code); the result is ``(d,)``.
+    """
+    means = []
+    for name, v in (("a", a), ("b", b), ("c", c)):
+        arr = np.asarray(v, dtype=np.float64)
+        arr = arr[None] if arr.ndim == 1 else arr
+        if arr.ndim != 2 or len(arr) == 0:
+            raise ValueError(f"{name} must be a code (d,) or a batch of codes (n, d), got shape {np.shape(v)}")
+        means.append(arr.mean(axis=0))
+    if not means[0].shape == means[1].shape == means[2].shape:
+        raise ValueError(f"a, b and c must have the same code size, got {[m.shape[0] for m in means]}")
+    return (means[0] - means[1] + means[2]).astype(np.float32)

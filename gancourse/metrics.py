@@ -276,8 +276,9 @@ def frechet_distance(feats_a, feats_b) -> float:
     """Fréchet distance between Gaussians fitted to two feature sets.
 
     Heusel et al. (2017), "GANs trained by a two time-scale update rule
-    converge to a local Nash equilibrium", eq. (6) (the Fréchet/2-Wasserstein
-    distance of Dowson & Landau 1982 between N(mu_a, S_a) and N(mu_b, S_b)):
+    converge to a local Nash equilibrium", the FID equation (the Fréchet, or
+    2-Wasserstein, distance of Dowson & Landau 1982 between N(mu_a, S_a) and
+    N(mu_b, S_b)):
 
         d^2 = ||mu_a - mu_b||^2 + Tr(S_a + S_b - 2 (S_a S_b)^{1/2})
 
@@ -310,7 +311,7 @@ def polynomial_kernel(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def mmd2_unbiased(x: np.ndarray, y: np.ndarray) -> float:
-    """Unbiased estimate of MMD^2 with :func:`polynomial_kernel` (Gretton et al. 2012, eq. 3).
+    """Unbiased estimate of MMD^2 with :func:`polynomial_kernel` (MMD^2_u of Gretton et al. 2012).
 
         MMD^2_u = 1/(m(m-1)) sum_{i != j} k(x_i, x_j) + 1/(n(n-1)) sum_{i != j} k(y_i, y_j)
                   - 2/(mn) sum_{i, j} k(x_i, y_j)
@@ -329,11 +330,12 @@ def kernel_inception_distance(feats_a, feats_b, *, subsets: int = 100, subset_si
                               seed: int = 0) -> tuple[float, float]:
     """Kernel distance (KID) between two feature sets: mean and std over random subsets.
 
-    Bińkowski et al. (2018), "Demystifying MMD GANs", section 4: the squared
+    Bińkowski et al. (2018), "Demystifying MMD GANs", which defines KID as the squared
     MMD with the cubic polynomial kernel k(x, y) = (x . y / d + 1)^3,
     estimated without bias (:func:`mmd2_unbiased`) on ``subsets`` pairs of
     random subsets of ``subset_size`` samples drawn without replacement from
-    each set, as the paper's reference code does (100 subsets of 1000).
+    each set, as the paper's reference code does (``polynomial_mmd_averages``:
+    subsets of 1000, 50 of them by default; KID tools commonly use 100).
     Here the features are the course classifier's, not Inception's.
 
     Args:
@@ -516,10 +518,14 @@ def generate_samples(generator, n: int, *, latent_dim: int | None = None, seed: 
                      batch_size: int = 500) -> np.ndarray:
     """Draw ``n`` images from ``generator`` with z ~ N(0, I) from a seeded NumPy generator.
 
+    The noise is ``np.random.default_rng(seed).standard_normal((n, latent_dim))``,
+    the same vectors as ``gancourse.gan.latent_noise(n, latent_dim, seed)``.
+
     Args:
         generator: a Keras model mapping z (B, latent_dim) to images, or any
             callable doing so (NumPy in, array or tensor out).
-        latent_dim: size of z; ``None`` reads it from a Keras model's input shape.
+        latent_dim: size of z; ``None`` reads it from a Keras model's input
+            shape, else from a ``latent_dim`` attribute (a ``GAN`` wrapper).
         seed: seed of the noise (the same seed gives the same z).
 
     Returns:
@@ -531,12 +537,15 @@ def generate_samples(generator, n: int, *, latent_dim: int | None = None, seed: 
     batch_size = _as_int(batch_size, "batch_size")
     if latent_dim is None:
         shape = getattr(generator, "input_shape", None)
-        if not (isinstance(shape, tuple) and len(shape) == 2 and isinstance(shape[1], int)):
+        if isinstance(shape, tuple) and len(shape) == 2 and isinstance(shape[1], int):
+            latent_dim = shape[1]
+        elif isinstance(getattr(generator, "latent_dim", None), (int, np.integer)):
+            latent_dim = generator.latent_dim  # e.g. a gancourse.gan.GAN, whose call(z) runs its generator
+        else:
             raise ValueError(
                 "latent_dim is None and could not be read from the generator's input shape "
-                f"({shape!r}); pass latent_dim"
+                f"({shape!r}) or a latent_dim attribute; pass latent_dim"
             )
-        latent_dim = shape[1]
     latent_dim = _as_int(latent_dim, "latent_dim")
     z = np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)
     is_keras = hasattr(generator, "predict_on_batch")
@@ -676,7 +685,7 @@ def mode_coverage(samples, modes, std: float, *, n_std: float = 3.0, min_samples
     """VEEGAN's mode-collapse metrics for a mixture of Gaussians with known means.
 
     Srivastava et al. (2017), "VEEGAN: Reducing mode collapse in GANs using
-    implicit variational learning", section 5.1: a sample is **high quality**
+    implicit variational learning", synthetic experiments: a sample is **high quality**
     if it lies within three standard deviations of its nearest mode (Euclidean
     distance <= ``n_std * std``); the **number of modes captured** is the
     number of mixture components whose mean is the nearest mode of at least

@@ -26,6 +26,7 @@ __all__ = [
     "DCGAN_INIT_STDDEV", "DCGAN_LEARNING_RATE", "DCGAN_BETA_1", "LEAKY_RELU_SLOPE",
     "dcgan_init", "dcgan_optimizers", "mlp_generator", "mlp_discriminator",
     "dcgan_generator", "dcgan_discriminator", "dcgan_sizes", "count_params",
+    "conv_output_size", "conv_transpose_output_size",
 ]
 
 DCGAN_INIT_STDDEV = 0.02
@@ -92,17 +93,27 @@ def mlp_generator(latent_dim: int = 128, image_shape=(28, 28, 1), *, name: str =
     return keras.Model(z, x, name=name)
 
 
-def mlp_discriminator(image_shape=(28, 28, 1), *, name: str = "mlp_discriminator"):
+def mlp_discriminator(image_shape=(28, 28, 1), *, activation: str = "tanh", name: str = "mlp_discriminator"):
     """Seed 001's discriminator: 784 → 512 → 256 → 128 (all tanh) → 1 logit.
+
+    ``activation="leaky_relu"`` swaps the hidden tanh for LeakyReLU with slope
+    0.2 (the DCGAN discriminator's activation), which keeps D's gradients
+    from saturating.
 
     Departure from the seed: no final sigmoid; the output is the logit and
     the losses apply the sigmoid (numerically stable, see :mod:`gancourse.losses`).
     """
     shape = _check_image_shape(image_shape)
+    if activation not in ("tanh", "leaky_relu"):
+        raise ValueError(f"activation must be 'tanh' or 'leaky_relu', got {activation!r}")
     x = keras.Input(shape, name="image")
     h = layers.Flatten(name="flatten")(x)
     for units in (512, 256, 128):
-        h = layers.Dense(units, activation="tanh", name=f"dense_{units}")(h)
+        if activation == "tanh":
+            h = layers.Dense(units, activation="tanh", name=f"dense_{units}")(h)
+        else:
+            h = layers.Dense(units, name=f"dense_{units}")(h)
+            h = layers.LeakyReLU(negative_slope=LEAKY_RELU_SLOPE, name=f"lrelu_{units}")(h)
     logit = layers.Dense(1, name="logit")(h)
     return keras.Model(x, logit, name=name)
 
@@ -173,7 +184,8 @@ def dcgan_generator(latent_dim: int = 100, image_size: int = 28, channels: int =
 
 
 def dcgan_discriminator(image_size: int = 28, channels: int = 1, *, width: int = 64,
-                        kernel_size: int = 4, seed: int | None = None, name: str = "dcgan_discriminator"):
+                        kernel_size: int = 4, batch_norm: bool = True, seed: int | None = None,
+                        name: str = "dcgan_discriminator"):
     """DCGAN discriminator (Radford et al. 2016, §3): the mirror image of the generator.
 
     ``n_up`` stride-2 convolutions (rule 1: strided convolutions instead of
@@ -182,6 +194,10 @@ def dcgan_discriminator(image_size: int = 28, channels: int = 1, *, width: int =
     LeakyReLU with slope 0.2 (rule 4, §4); then the last feature map is
     flattened into one logit (rule 2: no fully connected hidden layer).
     Weights N(0, 0.02).
+
+    ``batch_norm=False`` drops batch normalisation altogether (a WGAN-GP
+    critic must not use it: the gradient penalty is per example, and batch
+    norm couples the examples of a batch; Gulrajani et al. 2017, §4).
     """
     _check_int("channels", channels)
     _check_int("width", width)
@@ -191,12 +207,64 @@ def dcgan_discriminator(image_size: int = 28, channels: int = 1, *, width: int =
     h = x
     filters = width
     for i in range(1, n_down + 1):
-        h = layers.Conv2D(filters, kernel_size, strides=2, padding="same", use_bias=(i == 1),
+        use_bn = batch_norm and i > 1  # no batch norm on the discriminator's input layer (rule 3)
+        h = layers.Conv2D(filters, kernel_size, strides=2, padding="same", use_bias=not use_bn,
                           kernel_initializer=dcgan_init(seed), name=f"down{i}")(h)
-        if i > 1:  # no batch norm on the discriminator's input layer (rule 3)
+        if use_bn:
             h = layers.BatchNormalization(name=f"down{i}_bn")(h)
         h = layers.LeakyReLU(negative_slope=LEAKY_RELU_SLOPE, name=f"down{i}_lrelu")(h)
         filters *= 2
     h = layers.Flatten(name="flatten")(h)
     logit = layers.Dense(1, kernel_initializer=dcgan_init(seed), name="logit")(h)
     return keras.Model(x, logit, name=name)
+
+
+# ----------------------------------------------------------------------------
+# shape arithmetic of (transposed) convolutions
+# ----------------------------------------------------------------------------
+
+def conv_output_size(n: int, kernel: int, stride: int = 1, padding: int = 0) -> int:
+    """Output size of a convolution along one axis: ⌊(n + 2p − k) / s⌋ + 1.
+
+    Dumoulin and Visin (2016), "A guide to convolution arithmetic for deep
+    learning", relationship 6. Example: n = 5, k = 3, s = 2, p = 1 gives 3
+    (the 5×5 → 3×3 of chapter 5). Keras's ``padding="same"`` gives ⌈n / s⌉.
+
+    Raises:
+        TypeError/ValueError: non-int or out-of-range arguments, or a kernel
+            larger than the padded input.
+    """
+    _check_int("n", n)
+    _check_int("kernel", kernel)
+    _check_int("stride", stride)
+    _check_int("padding", padding, low=0)
+    if kernel > n + 2 * padding:
+        raise ValueError(f"kernel ({kernel}) is larger than the padded input (n + 2*padding = {n + 2 * padding})")
+    return (n + 2 * padding - kernel) // stride + 1
+
+
+def conv_transpose_output_size(n: int, kernel: int, stride: int = 1, padding: int = 0,
+                               output_padding: int = 0) -> int:
+    """Output size of a transposed convolution along one axis: (n − 1)s − 2p + k + a.
+
+    The inverse shape relation of :func:`conv_output_size` (Dumoulin and
+    Visin 2016, relationship 14); ``a`` = ``output_padding`` < s picks among
+    the input sizes a strided convolution maps to the same output. Example:
+    n = 3, k = 3, s = 2, p = 1 gives 5 (the 3×3 → 5×5 of chapter 5). Keras's
+    ``Conv2DTranspose(padding="same")`` uses p = ⌊k/2⌋ and, when
+    ``output_padding`` is left unset, gives n·s.
+
+    Raises:
+        TypeError/ValueError: non-int or out-of-range arguments.
+    """
+    _check_int("n", n)
+    _check_int("kernel", kernel)
+    _check_int("stride", stride)
+    _check_int("padding", padding, low=0)
+    _check_int("output_padding", output_padding, low=0)
+    if output_padding >= stride:
+        raise ValueError(f"output_padding must be smaller than stride ({stride}), got {output_padding}")
+    size = (n - 1) * stride - 2 * padding + kernel + output_padding
+    if size < 1:
+        raise ValueError(f"these arguments give an output size of {size}; reduce padding")
+    return size

@@ -503,11 +503,15 @@ class FigureOneSnapshots(keras.callbacks.Callback):
 def _figure_one_panel(ax, grid, p_data, snap: FigureOneSnapshot, *, title: str | None = None,
                       z_range=(-2.5, 2.5)):
     """Draw one Figure-1 panel: data (black dots), p_g (green), D (blue dashes), and z → x arrows."""
-    top = 1.05 * max(float(np.max(p_data)), float(np.max(snap.p_g)), 1.0)
+    # The y-axis is set by the data density: D(x) = 1 is drawn at 1.25 × the peak of p_data, and a
+    # generator density that is much narrower (early in training) is clipped at the top of the panel.
+    d_scale = 1.25 * float(np.max(p_data))
+    top = 1.6 * float(np.max(p_data))
     ax.plot(grid, p_data, ":", color="black", lw=2, label=r"$p_{data}$")
-    ax.plot(grid, snap.p_g, "-", color="green", lw=2, label=r"$p_g$")
-    ax.plot(grid, snap.d * top / 1.05, "--", color="blue", lw=1.5, label=r"$D(x)$ (scaled)")
-    ax.axhline(0.5 * top / 1.05, color="blue", lw=0.5, alpha=0.3)
+    ax.plot(grid, np.minimum(snap.p_g, top), "-", color="green", lw=2, label=r"$p_g$")
+    ax.plot(grid, snap.d * d_scale, "--", color="blue", lw=1.5, label=r"$D(x)$ (1 at the upper tick)")
+    ax.axhline(0.5 * d_scale, color="blue", lw=0.5, alpha=0.3)
+    ax.axhline(d_scale, color="blue", lw=0.5, alpha=0.3)
     # the lower band: z on a line, arrows to x = G(z) (Goodfellow et al. 2014, Fig. 1)
     z_line, x_line = -0.45 * top, -0.12 * top
     lo, hi = grid[0], grid[-1]

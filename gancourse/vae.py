@@ -373,6 +373,16 @@ class VAE(keras.Model):
         """Compile with an optimiser only: the loss is built in (``train_step``)."""
         super().compile(optimizer=optimizer, **kwargs)
 
+    def fit(self, x=None, *args, **kwargs):
+        """``keras.Model.fit`` with ``shuffle=False`` by default for ``tf.data`` input.
+
+        Keras warns on every call when a Dataset meets ``shuffle=True``; the
+        course shuffles inside the pipeline (:func:`gancourse.data.make_pipeline`).
+        """
+        if isinstance(x, tf.data.Dataset):
+            kwargs.setdefault("shuffle", False)
+        return super().fit(x, *args, **kwargs)
+
     def call(self, x, training=False):
         """Reconstruction logits: decode a sample of ``q(z|x)`` (training) or its mean."""
         z_mean, z_log_var = self.encoder(x, training=training)

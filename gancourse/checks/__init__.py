@@ -6,3 +6,4 @@ the chapter modules hold one ``check_<concept>(fn)`` per exercise.
 
 from .core import *  # noqa: F401,F403
 from .basics import *  # noqa: F401,F403
+from .gans import *  # noqa: F401,F403

@@ -1,0 +1,128 @@
+"""Chapter 4-5 checks: the references pass, stubs are 'not implemented', wrong answers are explained."""
+
+import keras
+import numpy as np
+import pytest
+
+from gancourse import checks, gan, losses, models
+
+
+def _stub(*args, **kwargs):
+    raise NotImplementedError()
+
+
+REFERENCES = [
+    (checks.check_discriminator_loss, losses.discriminator_loss),
+    (checks.check_generator_loss, losses.generator_loss),
+    (checks.check_discriminator_accuracy, gan.discriminator_accuracy),
+    (checks.check_mlp_generator, models.mlp_generator),
+    (checks.check_conv_output_size, models.conv_output_size),
+    (checks.check_conv_transpose_output_size, models.conv_transpose_output_size),
+    (checks.check_slerp, gan.slerp),
+    (checks.check_latent_arithmetic, gan.latent_arithmetic),
+]
+
+
+@pytest.mark.parametrize("check, reference", REFERENCES, ids=[c.__name__ for c, _ in REFERENCES])
+def test_reference_passes_and_stub_is_not_implemented(check, reference, capsys):
+    assert check(reference).passed
+    result = check(_stub)
+    assert result.status == "not_implemented" and "not implemented yet" in capsys.readouterr().out
+
+
+def test_unstable_discriminator_loss_is_caught():
+    def naive(real_logits, fake_logits):  # log(sigmoid(o)) overflows to -inf at o = -200
+        d_real, d_fake = keras.ops.sigmoid(real_logits), keras.ops.sigmoid(fake_logits)
+        return -(keras.ops.mean(keras.ops.log(d_real)) + keras.ops.mean(keras.ops.log(1 - d_fake)))
+
+    with pytest.raises(checks.CheckFailure, match="case 4 of 4"):
+        checks.check_discriminator_loss(naive)
+
+
+def test_swapped_labels_are_caught():
+    with pytest.raises(checks.CheckFailure, match="softplus"):
+        checks.check_discriminator_loss(lambda r, f: losses.discriminator_loss(f, r))
+
+
+def test_swapped_generator_losses_are_caught():
+    def swapped(fake_logits, kind):
+        return losses.generator_loss(fake_logits, "saturating" if kind == "non_saturating" else "non_saturating")
+
+    with pytest.raises(checks.CheckFailure, match="differs from the reference"):
+        checks.check_generator_loss(swapped)
+
+
+def test_pooled_accuracy_is_caught():
+    def pooled(real_logits, fake_logits):  # one mean over both batches: wrong when sizes differ
+        correct = np.concatenate([np.asarray(real_logits) > 0, np.asarray(fake_logits) < 0])
+        return np.float32(correct.mean())
+
+    with pytest.raises(checks.CheckFailure, match="case 2 of 3"):
+        checks.check_discriminator_accuracy(pooled)
+
+
+def test_wrong_generator_architecture_is_explained():
+    def relu_everywhere(latent_dim):
+        z = keras.Input((latent_dim,))
+        h = keras.layers.Dense(256, activation="relu")(z)
+        h = keras.layers.Dense(512, activation="relu")(h)
+        h = keras.layers.Dense(784, activation="tanh")(h)
+        return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h))
+
+    with pytest.raises(checks.CheckFailure, match=r"activations"):
+        checks.check_mlp_generator(relu_everywhere)
+
+
+def test_conv_arithmetic_off_by_one_is_caught():
+    with pytest.raises(checks.CheckFailure, match="floor"):
+        checks.check_conv_output_size(lambda n, k, s, p: (n + 2 * p - k) // s)
+    with pytest.raises(checks.CheckFailure, match="output_padding"):
+        checks.check_conv_transpose_output_size(lambda n, k, s, p, a: (n - 1) * s - 2 * p + k)
+
+
+def test_lerp_is_not_slerp():
+    with pytest.raises(checks.CheckFailure, match="arccos"):
+        checks.check_slerp(gan.lerp)
+
+
+def test_latent_arithmetic_without_averaging_is_caught():
+    with pytest.raises(checks.CheckFailure, match="average"):
+        checks.check_latent_arithmetic(lambda a, b, c: np.asarray(a)[0] - np.asarray(b)[0] + np.asarray(c)[0])
+
+
+def test_shape_arithmetic_reference_values():
+    # chapter 5's two worked examples (Dumoulin and Visin 2016)
+    assert models.conv_output_size(5, 3, 2, 1) == 3
+    assert models.conv_transpose_output_size(3, 3, 2, 1) == 5
+    # and what Keras layers do with the same settings
+    x = np.zeros((1, 5, 5, 1), np.float32)
+    assert keras.layers.Conv2D(1, 3, strides=2, padding="same")(x).shape[1] == 3
+    y = np.zeros((1, 3, 3, 1), np.float32)
+    assert keras.layers.Conv2DTranspose(1, 3, strides=2, padding="same", output_padding=0)(y).shape[1] == 5
+    with pytest.raises(ValueError, match="output_padding must be smaller than stride"):
+        models.conv_transpose_output_size(3, 3, 2, 1, 2)
+    with pytest.raises(ValueError, match="kernel \\(9\\) is larger"):
+        models.conv_output_size(5, 9, 1, 1)
+
+
+def test_slerp_keeps_the_norm_and_ends():
+    z0, z1 = np.array([3.0, 0.0]), np.array([0.0, 3.0])
+    path = gan.slerp(z0, z1, np.linspace(0, 1, 5))
+    np.testing.assert_allclose(np.linalg.norm(path, axis=1), 3.0, rtol=1e-6)
+    np.testing.assert_allclose(path[0], z0, atol=1e-6)
+    np.testing.assert_allclose(path[-1], z1, atol=1e-6)
+    # lerp's midpoint is shorter: sqrt(4.5) < 3
+    np.testing.assert_allclose(np.linalg.norm(gan.lerp(z0, z1, 0.5)), np.sqrt(4.5), rtol=1e-6)
+    # parallel vectors: no 0/0
+    np.testing.assert_allclose(gan.slerp(z0, 2 * z0, 0.5), 1.5 * z0, rtol=1e-6)
+    with pytest.raises(ValueError, match="same length"):
+        gan.slerp(np.zeros(2), np.zeros(3), 0.5)
+
+
+def test_latent_arithmetic_hand_computed():
+    a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    b = np.array([[1.0, 1.0]])
+    c = np.array([0.5, -0.5])
+    np.testing.assert_allclose(gan.latent_arithmetic(a, b, c), [1.5, 1.5])  # [2, 3] - [1, 1] + [.5, -.5]
+    with pytest.raises(ValueError, match="same code size"):
+        gan.latent_arithmetic(a, b, np.zeros(3))
