@@ -64,6 +64,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 EVALUATIONS: dict[str, str] = {
     "first-gan-mnist": "gancourse.pretrain:evaluate_first_gan_mnist",
     "dcgan-mnist": "gancourse.pretrain:evaluate_dcgan_mnist",
+    "dcgan-profile-run": "gancourse.pretrain:evaluate_dcgan_profile_run",
     "mnist-classifier": "gancourse.classifier:evaluate_mnist_classifier",
     "real-mnist": "gancourse.metrics:evaluate_real_mnist",
     "vae-mnist": "gancourse.vae:evaluate_vae_mnist",

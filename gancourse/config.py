@@ -168,7 +168,7 @@ CHAPTER_SIZES["first_gan"] = {
 CHAPTER_SIZES["dcgan"] = {
     # DCGAN: base width (filters of D's first layer), steps of `batch_size` images, steps per Keras epoch
     # (one checkpoint), snapshot spacing; extra_steps/extra_width: the Fashion-MNIST and faces options.
-    # cpu: the 10-minute bar of benchmarks/README.md (python -m gancourse evaluate dcgan-cpu-run)
+    # cpu: the 10-minute bar of benchmarks/README.md (python -m gancourse evaluate dcgan-profile-run)
     "smoke": {"latent_dim": 64, "width": 8, "batch_size": 64, "steps": 40, "steps_per_epoch": 20,
               "snapshot_every": 10, "use_pretrained": True, "extra_steps": 10, "extra_width": 8},
     "cpu": {"latent_dim": 64, "width": 32, "batch_size": 64, "steps": 4000, "steps_per_epoch": 500,

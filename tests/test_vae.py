@@ -164,3 +164,18 @@ def test_evaluate_elbo_matches_a_hand_assembled_value():
     expected = float(np.mean(V.bernoulli_log_likelihood(x, vae.decoder(z)))) \
         - float(dv.gaussian_kl_to_standard_normal(mean, log_var))
     assert V.evaluate_elbo(vae, x, samples=1, seed=9)["elbo"] == pytest.approx(expected, rel=1e-5)
+
+
+def test_evaluate_vae_mnist_prints_both_models(monkeypatch):
+    """The `evaluate vae-mnist` entry point on the shipped mini data, with tiny sizes to stay fast."""
+    import argparse
+
+    tiny = dict(config.CHAPTER_SIZES["vae"]["smoke"], width=16, epochs_2d=1, epochs_large=1, latent_large=20)
+    monkeypatch.setitem(config.CHAPTER_SIZES["vae"], "smoke", tiny)
+    result = V.evaluate_vae_mnist(argparse.Namespace(profile="smoke", seed=0, out=None))
+    assert result["profile"] == "smoke" and result["test_images"] == 512
+    for key in ("latent_2", "latent_20"):
+        r = result[key]
+        assert r["test_elbo_nats"] == pytest.approx(-(r["reconstruction_nats"] + r["kl_nats"]), abs=0.02)
+        assert r["test_elbo_nats"] < 0 and r["train_seconds"] > 0 and r["epochs"] == 1
+    assert "binarised" in result["pixels"]

@@ -1,0 +1,99 @@
+"""The shipped GANs in data/pretrained/: checksummed, safe to load, the right shapes, and good enough.
+
+The quality bar of the shipped MNIST DCGAN (benchmarks/README.md) is checked
+with the evaluation kit at the smoke profile's sample count against the mini
+MNIST subset: 10/10 classes, confident share >= 0.9, Fréchet distance <= 5x
+the real-vs-real floor at the same n.
+"""
+
+import keras
+import numpy as np
+import pytest
+
+from gancourse import data, gan, metrics, pretrain
+
+FILES = sorted(f for parts in pretrain.PRETRAINED_FILES.values() for f in parts.values()) + sorted(
+    pretrain._ladder_file(step) for step in pretrain.RECIPES["dcgan-mnist"].ladder)
+
+
+@pytest.mark.parametrize("fname", FILES)
+def test_listed_in_sha256sums_and_verified(fname):
+    path = pretrain.pretrained_dir() / fname
+    assert path.is_file(), f"{fname} missing: python -m gancourse pretrain ..."
+    data.verify_file(path, data.shipped_sha256(f"pretrained/{fname}"))
+
+
+@pytest.mark.parametrize("fname", FILES)
+def test_loads_in_safe_mode_with_the_documented_shapes(fname):
+    model = keras.saving.load_model(pretrain.pretrained_dir() / fname, safe_mode=True)
+    if "discriminator" in fname:
+        out = model(np.zeros((3, 28, 28, 1), np.float32), training=False)
+        assert out.shape == (3, 1)
+    else:
+        latent_dim = model.input_shape[1]
+        images = np.asarray(model(gan.latent_noise(5, latent_dim, seed=0), training=False))
+        assert images.shape == (5, 28, 28, 1)
+        assert images.min() >= -1.0 and images.max() <= 1.0
+
+
+def test_total_size_is_small():
+    total = sum((pretrain.pretrained_dir() / f).stat().st_size for f in FILES)
+    assert total < 20e6, f"pretrained GANs take {total / 1e6:.1f} MB"
+
+
+def test_load_pretrained_checks_the_hash(tmp_path, monkeypatch):
+    fake_dir = tmp_path / "data"
+    (fake_dir / "pretrained").mkdir(parents=True)
+    (fake_dir / "mini").mkdir()
+    src = pretrain.pretrained_path("first-gan-mnist")
+    target = fake_dir / "pretrained" / src.name
+    target.write_bytes(src.read_bytes()[:-10] + b"0123456789")  # corrupted copy
+    (fake_dir / "SHA256SUMS").write_text((data.shipped_data_dir() / "SHA256SUMS").read_text())
+    monkeypatch.setattr(data, "shipped_data_dir", lambda: fake_dir)
+    with pytest.raises(data.ChecksumError, match="checksum mismatch"):
+        pretrain.load_pretrained("first-gan-mnist")
+    with pytest.raises(ValueError, match="unknown pretrained model"):
+        pretrain.load_pretrained("dcgan-cifar")
+    with pytest.raises(ValueError, match="ships parts"):
+        pretrain.load_pretrained("first-gan-mnist", "discriminator")
+
+
+def test_save_reproducible_gives_identical_bytes(tmp_path):
+    g = pretrain.load_pretrained("dcgan-mnist")
+    assert pretrain.save_reproducible(g, tmp_path / "a.keras") == pretrain.save_reproducible(g, tmp_path / "b.keras")
+
+
+@pytest.fixture(scope="module")
+def dcgan_report():
+    mnist = data.load_mnist(profile="smoke", subset=False)
+    n = 500
+    return metrics.evaluate_generator(pretrain.load_pretrained("dcgan-mnist"), mnist.x_train, n=n, seed=0,
+                                      nn_samples=100)
+
+
+def test_shipped_dcgan_covers_all_ten_digits(dcgan_report):
+    assert dcgan_report["classes_covered"] == 10, dcgan_report["histogram"]
+
+
+def test_shipped_dcgan_draws_recognisable_digits(dcgan_report):
+    assert dcgan_report["confident_share"] >= 0.9, dcgan_report
+
+
+def test_shipped_dcgan_frechet_distance_within_5x_floor(dcgan_report):
+    assert dcgan_report["fd"] <= 5 * dcgan_report["fd_floor"], dcgan_report
+
+
+def test_shipped_dcgan_does_not_copy_training_digits(dcgan_report):
+    # the median distance to the nearest training digit stays well above 0 (copies would give ~0)
+    assert dcgan_report["nearest_train_l2_median"] > 3.0, dcgan_report
+
+
+def test_ladder_improves_along_training():
+    ladder = pretrain.load_ladder()
+    steps = list(ladder)
+    assert steps == sorted(steps) and steps[-1] == pretrain.RECIPES["dcgan-mnist"].steps
+    mnist = data.load_mnist(profile="smoke", subset=False)
+    real = metrics.classifier_features(mnist.x_train[:500])
+    fds = [metrics.frechet_distance(metrics.classifier_features(metrics.generate_samples(g, 500, seed=1)), real)
+           for g in ladder.values()]
+    assert fds[-1] < fds[0], fds
