@@ -139,12 +139,12 @@ CHAPTER_SIZES["generative_models"] = {
 CHAPTER_SIZES["vae"] = {
     # MLP encoder/decoder (hidden units 2*width, width); cosine-decayed Adam; ELBO on the profile's
     # test split with elbo_samples draws per image. cpu: python -m gancourse evaluate vae-mnist
-    "smoke": {"kind": "dense", "width": 64, "batch_size": 64, "learning_rate": 2e-3, "ae_epochs": 10,
-              "epochs_2d": 10, "epochs_large": 10, "latent_large": 16, "elbo_samples": 1},
-    "cpu": {"kind": "dense", "width": 256, "batch_size": 128, "learning_rate": 2e-3, "ae_epochs": 3,
-            "epochs_2d": 5, "epochs_large": 14, "latent_large": 32, "elbo_samples": 1},
-    "gpu": {"kind": "dense", "width": 512, "batch_size": 128, "learning_rate": 1e-3, "ae_epochs": 10,
-            "epochs_2d": 30, "epochs_large": 100, "latent_large": 50, "elbo_samples": 1},
+    "smoke": {"kind": "dense", "width": 64, "batch_size": 64, "learning_rate": 2e-3, "steps_per_execution": 1,
+              "ae_epochs": 10, "epochs_2d": 10, "epochs_large": 10, "latent_large": 16, "elbo_samples": 1},
+    "cpu": {"kind": "dense", "width": 256, "batch_size": 128, "learning_rate": 2e-3, "steps_per_execution": 25,
+            "ae_epochs": 2, "epochs_2d": 5, "epochs_large": 14, "latent_large": 32, "elbo_samples": 1},
+    "gpu": {"kind": "dense", "width": 512, "batch_size": 128, "learning_rate": 1e-3, "steps_per_execution": 25,
+            "ae_epochs": 10, "epochs_2d": 30, "epochs_large": 100, "latent_large": 50, "elbo_samples": 1},
 }
 CHAPTER_SIZES["gan_math"] = {
     # the 1-D GAN of Figure 1: steps, batch, MLP width, snapshot spacing, samples per density estimate
@@ -160,21 +160,25 @@ CHAPTER_SIZES["first_gan"] = {
     # saturating vs non-saturating comparison; smoke trains briefly, then shows the shipped generator
     "smoke": {"latent_dim": 128, "batch_size": 64, "learning_rate": 1e-4, "steps": 60, "steps_per_epoch": 20,
               "snapshot_every": 10, "compare_steps": 40, "use_pretrained": True},
-    "cpu": {"latent_dim": 128, "batch_size": 64, "learning_rate": 1e-4, "steps": 10000, "steps_per_epoch": 500,
-            "snapshot_every": 500, "compare_steps": 3000, "use_pretrained": False},
+    "cpu": {"latent_dim": 128, "batch_size": 64, "learning_rate": 1e-4, "steps": 8000, "steps_per_epoch": 500,
+            "snapshot_every": 500, "compare_steps": 2500, "use_pretrained": False},
     "gpu": {"latent_dim": 128, "batch_size": 64, "learning_rate": 1e-4, "steps": 30000, "steps_per_epoch": 1000,
             "snapshot_every": 1000, "compare_steps": 10000, "use_pretrained": False},
 }
 CHAPTER_SIZES["dcgan"] = {
     # DCGAN: base width (filters of D's first layer), steps of `batch_size` images, steps per Keras epoch
-    # (one checkpoint), snapshot spacing; extra_steps/extra_width: the Fashion-MNIST and faces options.
+    # (one checkpoint), snapshot spacing; D's and G's Adam learning rates, decayed to 0 on a cosine over
+    # the run when `cosine_decay`; extra_steps/extra_width: the Fashion-MNIST and faces options.
     # cpu: the 10-minute bar of benchmarks/README.md (python -m gancourse evaluate dcgan-profile-run)
     "smoke": {"latent_dim": 64, "width": 8, "batch_size": 64, "steps": 40, "steps_per_epoch": 20,
-              "snapshot_every": 10, "use_pretrained": True, "extra_steps": 10, "extra_width": 8},
+              "snapshot_every": 10, "d_learning_rate": 2e-4, "g_learning_rate": 1e-3, "cosine_decay": True,
+              "use_pretrained": True, "extra_steps": 10, "extra_width": 8},
     "cpu": {"latent_dim": 64, "width": 32, "batch_size": 64, "steps": 4000, "steps_per_epoch": 500,
-            "snapshot_every": 250, "use_pretrained": False, "extra_steps": 600, "extra_width": 16},
+            "snapshot_every": 250, "d_learning_rate": 2e-4, "g_learning_rate": 1e-3, "cosine_decay": True,
+            "use_pretrained": False, "extra_steps": 600, "extra_width": 16},
     "gpu": {"latent_dim": 100, "width": 64, "batch_size": 128, "steps": 10000, "steps_per_epoch": 1000,
-            "snapshot_every": 500, "use_pretrained": False, "extra_steps": 5000, "extra_width": 64},
+            "snapshot_every": 500, "d_learning_rate": 2e-4, "g_learning_rate": 2e-4, "cosine_decay": False,
+            "use_pretrained": False, "extra_steps": 5000, "extra_width": 64},
 }
 
 

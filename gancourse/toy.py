@@ -477,6 +477,10 @@ class FigureOneSnapshots(keras.callbacks.Callback):
         from .divergences import _trapezoid, js_divergence_density
 
         gan = self.model
+        if gan is None or not all(hasattr(gan, a) for a in ("generator", "discriminator", "latent_dim")):
+            raise TypeError("FigureOneSnapshots needs a GAN model (with generator, discriminator and latent_dim): "
+                            f"pass it to gan.fit(callbacks=[...]) or call set_model(gan) first, got "
+                            f"{type(gan).__name__}")
         z, z_arrows = self._noise(gan.latent_dim)
         samples = np.asarray(gan.generator(z, training=False)).reshape(-1)
         p_g = gaussian_kde(samples, self.grid, bandwidth=self.bandwidth)

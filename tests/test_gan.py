@@ -221,3 +221,51 @@ def test_sample_is_reproducible_and_in_range():
     a, b = model.sample(5, seed=3), model.sample(5, seed=3)
     np.testing.assert_array_equal(a, b)
     assert a.shape == (5, 28, 28, 1) and a.min() >= -1 and a.max() <= 1
+
+
+def test_latent_walk_widget_renders_the_path():
+    from gancourse import widgets
+
+    keras.utils.set_random_seed(0)
+    g = models.dcgan_generator(8, width=4)
+    z0, z1 = gan.latent_noise(2, 8, seed=0), gan.latent_noise(2, 8, seed=1)
+    walk = widgets.LatentWalk(g, z0, z1, method="slerp", steps=5)
+    np.testing.assert_allclose(walk.images(0.0), g(z0, training=False).numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(walk.images(1.0), g(z1, training=False).numpy(), rtol=1e-4, atol=1e-5)
+    assert walk.render(0.5).shape == (28 + 2, 2 * 28 + 3, 1)  # one row of two tiles, 1-pixel borders
+    box = walk.widget()  # builds without a front end (ipywidgets 7 and 8)
+    slider = box.children[0]
+    assert slider.continuous_update is False and (slider.min, slider.max) == (0.0, 1.0)
+    slider.value = 0.5  # triggers a redraw through observe()
+    line = widgets.LatentWalk(g, z0[0], direction=np.ones(8), span=2.0)
+    np.testing.assert_allclose(line.codes(2.0), z0[:1] + 2.0, rtol=1e-6)
+    with pytest.raises(ValueError, match="exactly one of z1"):
+        widgets.LatentWalk(g, z0)
+    with pytest.raises(ValueError, match="same size"):
+        widgets.LatentWalk(g, z0, np.zeros((2, 3)))
+
+
+def test_interpolate_latents_ends_and_errors():
+    z0, z1 = gan.latent_noise(1, 6, seed=0)[0], gan.latent_noise(1, 6, seed=1)[0]
+    for method in ("lerp", "slerp"):
+        path = gan.interpolate_latents(z0, z1, 5, method)
+        assert path.shape == (5, 6)
+        np.testing.assert_allclose(path[0], z0, atol=1e-6)
+        np.testing.assert_allclose(path[-1], z1, atol=1e-5)
+    with pytest.raises(ValueError, match="method must be"):
+        gan.interpolate_latents(z0, z1, 5, "cubic")
+    with pytest.raises(ValueError, match="steps must be an int >= 2"):
+        gan.interpolate_latents(z0, z1, 1)
+
+
+def test_bench_models_are_the_tutorials_and_registered():
+    from gancourse import bench, cli
+
+    g, d = bench.tutorial_generator(), bench.tutorial_discriminator()
+    assert g.output_shape == (None, 28, 28, 1) and d.output_shape == (None, 1)
+    assert models.count_params(g) == 2_305_472  # the tutorial's summary: 2,305,472 trainable parameters
+    assert models.count_params(d) == 212_865
+    step = bench.tutorial_train_step_fn(g, d, batch_size=4)
+    g_loss, d_loss = step(np.zeros((4, 28, 28, 1), np.float32))
+    assert np.isfinite(float(g_loss)) and np.isfinite(float(d_loss))
+    assert cli.BENCHMARKS["dcgan"] == "gancourse.bench:bench_dcgan"

@@ -145,3 +145,9 @@ def test_figure_one_plot_and_animation_render():
     assert len(fig.axes) == 3
     html = toy.animate_figure_one(cb)
     assert "<script" in html.data
+
+
+def test_figure_one_snapshot_needs_a_gan():
+    cb = toy.FigureOneSnapshots(np.linspace(-1, 1, 5), np.full(5, 0.5))
+    with pytest.raises(TypeError, match="needs a GAN model"):
+        cb.take()

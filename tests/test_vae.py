@@ -179,3 +179,8 @@ def test_evaluate_vae_mnist_prints_both_models(monkeypatch):
         assert r["test_elbo_nats"] == pytest.approx(-(r["reconstruction_nats"] + r["kl_nats"]), abs=0.02)
         assert r["test_elbo_nats"] < 0 and r["train_seconds"] > 0 and r["epochs"] == 1
     assert "binarised" in result["pixels"]
+
+
+def test_evaluate_elbo_rejects_a_non_vae():
+    with pytest.raises(TypeError, match="vae must be a VAE"):
+        V.evaluate_elbo(object(), np.zeros((1, 28, 28, 1), np.float32))
