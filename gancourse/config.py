@@ -147,10 +147,14 @@ CHAPTER_SIZES["vae"] = {
             "ae_epochs": 10, "epochs_2d": 30, "epochs_large": 100, "latent_large": 50, "elbo_samples": 1},
 }
 CHAPTER_SIZES["gan_math"] = {
-    # the 1-D GAN of Figure 1: steps, batch, MLP width, snapshot spacing, samples per density estimate
-    "smoke": {"gan_steps": 1500, "batch_size": 128, "width": 32, "snapshot_every": 100, "kde_samples": 2000},
-    "cpu": {"gan_steps": 3000, "batch_size": 128, "width": 32, "snapshot_every": 50, "kde_samples": 10000},
-    "gpu": {"gan_steps": 6000, "batch_size": 256, "width": 64, "snapshot_every": 100, "kde_samples": 20000},
+    # the 1-D GAN of Figure 1: steps, batch, MLP width, Adam rate (both nets, beta_1 = 0.5),
+    # snapshot spacing, generator samples per density estimate
+    "smoke": {"gan_steps": 1500, "batch_size": 128, "width": 32, "learning_rate": 1e-3, "snapshot_every": 100,
+              "kde_samples": 2000},
+    "cpu": {"gan_steps": 3000, "batch_size": 128, "width": 32, "learning_rate": 5e-4, "snapshot_every": 50,
+            "kde_samples": 10000},
+    "gpu": {"gan_steps": 6000, "batch_size": 256, "width": 64, "learning_rate": 5e-4, "snapshot_every": 100,
+            "kde_samples": 20000},
 }
 
 # --- chapters 4-5: first GAN, DCGAN, evaluation kit ---

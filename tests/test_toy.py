@@ -7,6 +7,7 @@ import gancourse  # noqa: F401
 import keras
 
 from gancourse import config, toy
+from gancourse.divergences import integrate as toy_integrate
 
 
 def test_mixture_pdf_hand_computed_1d_and_2d():
@@ -71,11 +72,14 @@ def test_pushforward_density_exp_of_normal_is_lognormal():
         toy.pushforward_density(x, np.exp, 3.0, np.exp)
 
 
-def test_kde_integrates_to_one_and_tracks_a_normal():
-    grid = np.linspace(-6, 6, 1201)
+def test_kde_hand_computed_integrates_to_one_and_tracks_a_normal():
+    grid = np.linspace(-6, 6, 241)
+    # two samples at 0 with bandwidth ½: exactly the N(0, ¼) density
+    np.testing.assert_allclose(toy.gaussian_kde([0.0, 0.0], grid, bandwidth=0.5),
+                               np.exp(-2 * grid**2) / (0.5 * np.sqrt(2 * np.pi)), rtol=1e-12)
     samples = np.random.default_rng(0).standard_normal(20000)
     kde = toy.gaussian_kde(samples, grid)
-    assert np.trapezoid(kde, grid) == pytest.approx(1.0, abs=1e-3)
+    assert toy_integrate(kde, grid) == pytest.approx(1.0, abs=1e-3)
     truth = np.exp(-0.5 * grid**2) / np.sqrt(2 * np.pi)
     assert np.max(np.abs(kde - truth)) < 0.02
     with pytest.raises(ValueError, match="bandwidth"):
@@ -126,7 +130,7 @@ def test_figure_one_snapshots_with_the_course_gan():
     s = snaps.snapshots[-1]
     assert s.p_g.shape == grid.shape and s.d.shape == grid.shape
     assert np.all((s.d > 0) & (s.d < 1)) and 0 <= s.jsd <= np.log(2) + 1e-6
-    assert np.trapezoid(s.p_g, grid) == pytest.approx(1.0, abs=0.05)
+    assert toy_integrate(s.p_g, grid) == pytest.approx(1.0, abs=0.05)
     with pytest.raises(ValueError, match="same length"):
         toy.FigureOneSnapshots(grid, grid[:-1])
 
