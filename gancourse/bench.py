@@ -2,8 +2,8 @@
 
 Both train **the same DCGAN** -- the generator and discriminator of the
 TensorFlow DCGAN tutorial (https://www.tensorflow.org/tutorials/generative/dcgan),
-batch 256, Adam(1e-4) -- in the same process, on the same data, one after the
-other, twice each (A B A B), and the faster of each method's two timed rounds
+batch 256, Adam(1e-4) -- in the same process, on the same data, alternating, three
+times each (A B A B A B), and the fastest of each method's timed rounds
 counts, which damps the noise of a shared machine. The tutorial loop is the
 tutorial's code ported to Keras 3: a ``@tf.function`` ``train_step`` with two
 tapes, called from a Python ``for`` loop over a ``tf.data`` pipeline.
@@ -170,7 +170,7 @@ def bench_dcgan(args) -> dict:
     config.seed_everything(seed)
     images = _bench_images(max(batch_size * 8, 2048))
     tape, fit = [], []
-    for _ in range(2):  # A B A B: both methods see the same drift in machine load
+    for _ in range(3):  # A B A B A B: both methods see the same drift in machine load
         tape.append(time_tape_loop(images, batch_size=batch_size, steps=steps, warmup=warmup))
         fit.append(time_fit(images, batch_size=batch_size, steps=steps, warmup=warmup,
                             steps_per_execution=spe, jit_compile=jit))

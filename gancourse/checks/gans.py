@@ -94,6 +94,10 @@ def _architecture(model) -> dict:
     """What the MLP-generator check compares: shapes, layer widths, activations, parameter count."""
     import keras
 
+    if not isinstance(model, keras.Model):
+        # Compared against the reference's dict, this reports "expected a dict
+        # describing a keras.Model, got ..." instead of failing inside the check.
+        return f"{type(model).__name__} (a keras.Model was expected; did you forget to return it?)"
     dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
     return {
         "input_shape": tuple(model.input_shape),
