@@ -88,6 +88,17 @@ def value_function_from_samples(d_real, d_fake) -> float:
         return float(np.mean(np.log(d_real)) + np.mean(np.log1p(-d_fake)))
 
 
+def _check_grid_game(p_data, p_g, d, x):
+    """Validate two densities and a discriminator, all sampled on the grid ``x``."""
+    grid = _check_grid(x)
+    p_data = _check_density(p_data, "p_data", grid)
+    p_g = _check_density(p_g, "p_g", grid)
+    d = _check_unit_interval(d, "d")
+    if d.shape != grid.shape:
+        raise ValueError(f"d must be sampled on the grid x (shape {grid.shape}), got shape {d.shape}")
+    return grid, p_data, p_g, d
+
+
 def value_function_on_grid(p_data, p_g, d, x) -> float:
     """``V(G, D) = ∫ p_data(x) log D(x) + p_g(x) log(1 − D(x)) dx`` on the grid ``x`` (eq. 13.4).
 
@@ -97,12 +108,7 @@ def value_function_on_grid(p_data, p_g, d, x) -> float:
     Raises:
         ValueError: bad grid, densities that do not integrate to 1, D outside [0, 1].
     """
-    grid = _check_grid(x)
-    p_data = _check_density(p_data, "p_data", grid)
-    p_g = _check_density(p_g, "p_g", grid)
-    d = _check_unit_interval(d, "d")
-    if d.shape != grid.shape:
-        raise ValueError(f"d must be sampled on the grid x (shape {grid.shape}), got shape {d.shape}")
+    grid, p_data, p_g, d = _check_grid_game(p_data, p_g, d, x)
     d = _clip_for_quadrature(d)
     integrand = _xlog(p_data, d) + _xlog(p_g, 1.0 - d)
     return float(_trapezoid(integrand, grid))
@@ -123,12 +129,7 @@ def discriminator_cross_entropy_on_grid(p_data, p_g, d, x, *, p_src_data: float 
     """
     if not isinstance(p_src_data, (int, float)) or isinstance(p_src_data, bool) or not 0 < p_src_data < 1:
         raise ValueError(f"p_src_data must be a number in (0, 1), got {p_src_data!r}")
-    grid = _check_grid(x)
-    p_data = _check_density(p_data, "p_data", grid)
-    p_g = _check_density(p_g, "p_g", grid)
-    d = _check_unit_interval(d, "d")
-    if d.shape != grid.shape:
-        raise ValueError(f"d must be sampled on the grid x (shape {grid.shape}), got shape {d.shape}")
+    grid, p_data, p_g, d = _check_grid_game(p_data, p_g, d, x)
     p_x = p_src_data * p_data + (1.0 - p_src_data) * p_g                     # eq. 13.2
     with np.errstate(divide="ignore", invalid="ignore"):
         post_data = np.where(p_x > 0, p_src_data * p_data / p_x, 0.0)         # p(data|x), Bayes

@@ -10,7 +10,6 @@ notebook name and position, so regenerating a notebook gives the same ids.
 
 from __future__ import annotations
 
-import json
 import pathlib
 import sys
 
@@ -56,25 +55,15 @@ def new_notebook(name: str, cells: list) -> nbformat.NotebookNode:
     return nb
 
 
-def strip(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Remove outputs, execution counts and per-run metadata."""
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
-        for key in ("execution", "collapsed", "scrolled", "ExecuteTime"):
-            cell.metadata.pop(key, None)
-    nb.metadata.pop("widgets", None)
-    nb.metadata.get("language_info", {}).pop("version", None)
-    return nb
-
-
 def write(nb: nbformat.NotebookNode, path: str | pathlib.Path) -> None:
-    """Validate, strip and write ``nb`` with a trailing newline."""
-    nb = strip(nb)
-    nbformat.validate(nb)
-    text = json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-    pathlib.Path(path).write_text(text, encoding="utf-8")
+    """Validate, strip outputs and write ``nb`` in the course's stable JSON layout.
+
+    The layout is :func:`gancourse.classroom.notebook_text`'s, so committed
+    notebooks and generated student versions are written the same way.
+    """
+    from gancourse.classroom import notebook_text
+
+    pathlib.Path(path).write_text(notebook_text(nb), encoding="utf-8")
 
 
 def main(argv: list[str]) -> int:
