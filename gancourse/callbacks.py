@@ -264,10 +264,15 @@ class GANCheckpoint(keras.callbacks.Callback):
         try:
             gan.load_weights(str(pathlib.Path(point.path) / self.WEIGHTS))
         except ValueError as exc:
-            raise ValueError(f"checkpoint {point.path} does not fit this GAN: {exc}") from exc
+            raise ValueError(f"checkpoint {point.path} does not fit this GAN (it was made with other networks). "
+                             f"Rebuild the networks it was made with, or delete {self.directory} to start "
+                             f"afresh. Keras says: {exc}") from exc
         if gan.steps_done != point.step:
-            raise ValueError(f"checkpoint {point.path} says step {point.step} but restored "
-                             f"g_optimizer.iterations is {gan.steps_done}")
+            raise ValueError(
+                f"checkpoint {point.path} (step {point.step}) could not be restored into this GAN: its "
+                f"optimiser state did not load (g_optimizer.iterations is {gan.steps_done}), so the "
+                "optimisers were built with other settings (e.g. a learning-rate schedule). Restore the "
+                f"settings it was made with, or delete {self.directory} to start afresh.")
         return point
 
     def on_train_begin(self, logs=None):

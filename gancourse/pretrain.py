@@ -24,6 +24,7 @@ import dataclasses
 import json
 import os
 import pathlib
+import shutil
 import time
 import zipfile
 
@@ -50,6 +51,9 @@ class Recipe:
     g_learning_rate: float
     beta_1: float
     width: int = 0  # DCGAN base width
+    start_filters: int | None = None  # DCGAN: channels of G's first (7x7) feature map (None: the paper's)
+    start_convs: int = 0  # DCGAN: stride-1 3x3 convolutions at G's first resolution
+    d_downsamplings: int | None = None  # DCGAN: D's stride-2 convolutions (None: mirror G)
     d_activation: str = "tanh"  # MLP discriminator's hidden activation
     cosine_decay: bool = False  # both learning rates decay to 0 on a cosine over `steps`
     seed: int = 0
@@ -68,9 +72,11 @@ RECIPES: dict[str, Recipe] = {
     # DCGAN §4 settings (N(0, 0.02), Adam beta_1 0.5, D's learning rate 2e-4) except: batch 64
     # instead of 128 (more updates per CPU hour); the generator's learning rate 1e-3 instead of
     # 2e-4 (FD 36 instead of 61 after 2000 steps, measured, benchmarks/README.md); both rates
-    # decaying to 0 on a cosine, which damps the late oscillation of the samples.
-    "dcgan-mnist": Recipe("dcgan-mnist", "dcgan", latent_dim=64, batch_size=64, steps=20_000,
+    # decaying to 0 on a cosine, which damps the late oscillation of the samples; the cpu profile's
+    # compact architecture (models.dcgan_generator / dcgan_discriminator docstrings).
+    "dcgan-mnist": Recipe("dcgan-mnist", "dcgan", latent_dim=64, batch_size=64, steps=15_000,
                           d_learning_rate=2e-4, g_learning_rate=1e-3, beta_1=0.5, width=32,
+                          start_filters=128, start_convs=1, d_downsamplings=3,
                           ladder=(200, 1000, 4000), ship_discriminator=True, cosine_decay=True),
 }
 
@@ -197,8 +203,9 @@ def build_recipe_gan(recipe: Recipe):
         generator = models.mlp_generator(recipe.latent_dim)
         discriminator = models.mlp_discriminator(activation=recipe.d_activation)
     elif recipe.model == "dcgan":
-        generator = models.dcgan_generator(recipe.latent_dim, width=recipe.width)
-        discriminator = models.dcgan_discriminator(width=recipe.width)
+        generator, discriminator = models.dcgan_networks(
+            recipe.latent_dim, width=recipe.width, start_filters=recipe.start_filters,
+            start_convs=recipe.start_convs, downsamplings=recipe.d_downsamplings)
     else:
         raise ValueError(f"recipe.model must be 'mlp' or 'dcgan', got {recipe.model!r}")
     model = gan.GAN(generator, discriminator, recipe.latent_dim, seed=recipe.seed)
@@ -220,6 +227,9 @@ def train_recipe(recipe: Recipe, images: np.ndarray, *, out_dir, checkpoint_dir=
     Trains in chunks of ``steps_per_epoch`` through ``fit()`` with a
     :class:`~gancourse.callbacks.GANCheckpoint` (so an interrupted rebuild
     resumes where it stopped) and a :class:`~gancourse.callbacks.DivergenceStop`.
+    Ladder rungs are written as the run passes them (a stale file from an
+    earlier run is replaced); the default checkpoint folder
+    ``out_dir/.checkpoints-NAME`` is removed once every file is written.
     """
     from . import callbacks, gan
 
@@ -238,19 +248,22 @@ def train_recipe(recipe: Recipe, images: np.ndarray, *, out_dir, checkpoint_dir=
     epoch, step = start.epoch, start.step
     # Ladder rungs can fall inside an epoch: run short epochs up to each rung.
     for target in stops:
+        passes_rung = step < target  # rungs behind a resumed run were written before the interruption
         while step < target:
             n = min(target - step, recipe.steps_per_epoch - step % recipe.steps_per_epoch)
             stream = gan.training_stream(images, batch_size=recipe.batch_size, seed=recipe.seed, start_step=step)
             model.fit(stream, epochs=epoch + 1, initial_epoch=epoch, steps_per_epoch=n,
                       callbacks=[ckpt, stop], verbose=verbose)
             epoch, step = epoch + 1, step + n
-        if target in recipe.ladder and not (out_dir / _ladder_file(target)).is_file():
+        if target in recipe.ladder and passes_rung:
             save_reproducible(model.generator, out_dir / _ladder_file(target))
     for target in recipe.ladder:  # rungs written before an interruption count too
         written[_ladder_file(target)] = data.sha256_of(out_dir / _ladder_file(target))
     for part, fname in PRETRAINED_FILES[recipe.name].items():
         network = model.generator if part == "generator" else model.discriminator
         written[fname] = save_reproducible(network, out_dir / fname)
+    if checkpoint_dir is None:  # every file is written: the default resume point has done its job
+        shutil.rmtree(ckpt_dir, ignore_errors=True)
     return {"files": written, "steps": step, "train_seconds": round(time.perf_counter() - began, 1)}
 
 
@@ -340,8 +353,7 @@ def evaluate_dcgan_profile_run(args) -> dict:
     seed = int(getattr(args, "seed", 0) or 0)
     mnist = data.load_mnist(profile=prof)
     config.seed_everything(seed)
-    model = gan.GAN(models.dcgan_generator(sizes.latent_dim, width=sizes.width),
-                    models.dcgan_discriminator(width=sizes.width), sizes.latent_dim, seed=seed)
+    model = gan.GAN(*models.dcgan_networks(sizes.latent_dim, **sizes.architecture), sizes.latent_dim, seed=seed)
     model.compile(*models.dcgan_optimizers(sizes.d_learning_rate, g_learning_rate=sizes.g_learning_rate,
                                            decay_steps=sizes.steps if sizes.cosine_decay else None),
                   steps_per_execution=10)
@@ -357,5 +369,5 @@ def evaluate_dcgan_profile_run(args) -> dict:
     if getattr(args, "out", None):
         save_reproducible(model.generator, pathlib.Path(args.out))
     return {"profile": prof.name, "steps": model.steps_done, "batch_size": sizes.batch_size,
-            "width": sizes.width, "train_seconds": round(seconds, 1), "cpu_count": os.cpu_count(),
+            "architecture": sizes.architecture, "train_seconds": round(seconds, 1), "cpu_count": os.cpu_count(),
             "data": mnist.source.split(":")[0], **report}

@@ -68,6 +68,38 @@ def test_dcgan_discriminator_shapes_and_rules(size):
     assert kinds[-1] == "Dense" and d.layers[-1].activation.__name__ == "linear"
 
 
+def test_compact_dcgan_variant_adds_cheap_layers_only():
+    g, d = models.dcgan_networks(64, width=32, start_filters=128, start_convs=1, downsamplings=3)
+    # G: 7x7x128 -> stride-1 3x3 conv at 7x7 (128 ch) -> 14x14x32 -> 28x28x1
+    assert g.get_layer("reshape").output.shape[1:] == (7, 7, 128)
+    start = g.get_layer("start1")
+    assert start.kernel_size == (3, 3) and start.strides == (1, 1) and start.output.shape[1:] == (7, 7, 128)
+    assert g.get_layer("up1").output.shape[1:] == (14, 14, 32)
+    assert g.output_shape == (None, 28, 28, 1)
+    kinds = [type(layer).__name__ for layer in g.layers]
+    assert kinds.count("BatchNormalization") == kinds.count("ReLU") == 3  # project, start1, up1
+    # trainable parameters by hand: projection 64*6272 (no bias) + BN γ, β over 128 channels;
+    # start1 3*3*128*128 + BN 2*128; up1 4*4*128*32 + BN 2*32; up2 4*4*32*1 + 1 bias
+    assert models.count_params(g) == 64 * 6272 + 256 + 9 * 128 * 128 + 256 + 16 * 128 * 32 + 64 + 16 * 32 + 1
+    # D: 28 -> 14 -> 7 -> 4 (padding "same": ceil(7 / 2) = 4), channels 32 -> 64 -> 128
+    convs = [layer for layer in d.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert [c.output.shape[1] for c in convs] == [14, 7, 4]
+    assert [c.filters for c in convs] == [32, 64, 128]
+    assert d.output_shape == (None, 1)
+    # receptive field of the last feature map: 4 + 3*2 + 3*4 = 22 pixels
+    rf, jump = 1, 1
+    for c in convs:
+        rf, jump = rf + (c.kernel_size[0] - 1) * jump, jump * c.strides[0]
+    assert rf == 22
+
+
+def test_dcgan_networks_defaults_are_the_paper_layer_list():
+    g, d = models.dcgan_networks(100, width=8)
+    convs = (keras.layers.Conv2D, keras.layers.Conv2DTranspose)
+    assert [layer.name for layer in g.layers if isinstance(layer, convs)] == ["up1", "up2"]
+    assert len([layer for layer in d.layers if isinstance(layer, keras.layers.Conv2D)]) == 2
+
+
 def test_dcgan_init_is_normal_002():
     keras.utils.set_random_seed(0)
     g = models.dcgan_generator(100, width=64)
@@ -102,5 +134,11 @@ def test_factories_reject_bad_input():
         models.dcgan_generator(100.0)
     with pytest.raises(ValueError, match="width must be >= 1"):
         models.dcgan_discriminator(width=0)
+    with pytest.raises(ValueError, match="start_convs must be >= 0"):
+        models.dcgan_generator(16, start_convs=-1)
+    with pytest.raises(TypeError, match="start_filters must be an int"):
+        models.dcgan_generator(16, start_filters=12.5)
+    with pytest.raises(ValueError, match="downsamplings must be >= 1"):
+        models.dcgan_discriminator(downsamplings=0)
     with pytest.raises(ValueError, match="image_shape must be"):
         models.mlp_discriminator((28, 28))

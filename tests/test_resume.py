@@ -101,6 +101,18 @@ def test_restore_without_checkpoint_starts_at_zero(tmp_path):
     assert callbacks.GANCheckpoint(tmp_path / "empty").restore(model) == callbacks.ResumePoint(0, 0)
 
 
+def test_restore_into_other_networks_says_how_to_start_afresh(tmp_path):
+    model = _make_gan(0)
+    ckpt = callbacks.GANCheckpoint(tmp_path / "run")
+    ckpt.set_model(model)
+    ckpt.save(1)
+    keras.utils.set_random_seed(0)
+    other = gan.GAN(*models.dcgan_networks(8, width=4, start_filters=16, start_convs=1, downsamplings=3), 8)
+    other.compile(*models.dcgan_optimizers())
+    with pytest.raises(ValueError, match=r"does not fit this GAN \(it was made with other networks\).*delete"):
+        callbacks.GANCheckpoint(tmp_path / "run").restore(other)
+
+
 def test_fit_refuses_to_overwrite_a_run_that_was_not_restored(tmp_path):
     model = _make_gan(0)
     ckpt = callbacks.GANCheckpoint(tmp_path / "run")
