@@ -71,7 +71,7 @@ RECIPES: dict[str, Recipe] = {
                               d_activation="leaky_relu"),
     # DCGAN §4 settings (N(0, 0.02), Adam beta_1 0.5, D's learning rate 2e-4) except: batch 64
     # instead of 128 (more updates per CPU hour); the generator's learning rate 1e-3 instead of
-    # 2e-4 (FD 36 instead of 61 after 2000 steps, measured, benchmarks/README.md); both rates
+    # 2e-4 (FD 36 instead of 61 after 2000 steps, measured, data/pretrained/README.md); both rates
     # decaying to 0 on a cosine, which damps the late oscillation of the samples; the cpu profile's
     # compact architecture (models.dcgan_generator / dcgan_discriminator docstrings).
     "dcgan-mnist": Recipe("dcgan-mnist", "dcgan", latent_dim=64, batch_size=64, steps=15_000,
