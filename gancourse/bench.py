@@ -1,23 +1,35 @@
 """``python -m gancourse bench dcgan``: the ``fit()`` trainer against a plain ``GradientTape`` loop.
 
-Both train **the same DCGAN** -- the generator and discriminator of the
-TensorFlow DCGAN tutorial (https://www.tensorflow.org/tutorials/generative/dcgan),
-batch 256, Adam(1e-4) -- in the same process, on the same data, alternating, three
-times each (A B A B A B), and the fastest of each method's timed rounds
-counts, which damps the noise of a shared machine. The tutorial loop is the
-tutorial's code ported to Keras 3: a ``@tf.function`` ``train_step`` with two
-tapes, called from a Python ``for`` loop over a ``tf.data`` pipeline.
+The plain loop is the TensorFlow DCGAN tutorial's
+(https://www.tensorflow.org/tutorials/generative/dcgan) ported to Keras 3: a
+``@tf.function`` ``train_step`` with two tapes around one forward pass, both
+networks updated at once, called from a Python ``for`` loop over a
+``tf.data`` pipeline. The course trainer is :class:`gancourse.gan.GAN`
+through ``fit()`` with ``steps_per_execution`` (several steps per call into
+the graph) and, where the settings turn it on, XLA (``jit_compile``). Every
+method trains the same networks on the same data in the same process, in
+five rounds (one in ``smoke``; A B C A B C ...), and the fastest of each method's rounds counts,
+which damps the noise of a shared machine.
 
-The course trainer is :class:`gancourse.gan.GAN` through ``fit()`` with
-``steps_per_execution`` (several steps per call into the graph) and, on a GPU,
-XLA (``jit_compile=True``); on a CPU XLA is left off, since it made a DCGAN
-step about twice as slow on 2 cores. Note that :class:`~gancourse.gan.GAN`
-runs Algorithm 1 (D updated first, then G through the updated D), which costs
-one more discriminator forward pass per step than the tutorial's simultaneous
-update.
+Two pairs of networks are measured:
 
-Prints one JSON line: images per second of each, their ratio
-(``fit_img_per_s / tape_img_per_s``), and the conditions.
+* **the tutorial's own DCGAN** at its batch of 256 (the quality bar's
+  model, COURSE.md §3). ``fit_img_per_s`` is :class:`~gancourse.gan.GAN` with
+  ``update="simultaneous"`` -- the tutorial's own update rule, so the two
+  differ only in the training machinery -- and ``ratio`` is
+  ``fit / tape``. ``fit_alternating_img_per_s`` is the course's default
+  update, Algorithm 1 (D is updated first, then G is trained against the
+  *updated* D), which costs one more discriminator forward pass per step;
+  ``ratio_alternating`` is its ratio to the same tutorial loop. Keras's
+  XLA is on for ``fit()`` only on a GPU (on 2 CPU cores it made no
+  difference for these compute-bound networks).
+* **chapter 5's DCGAN** at the profile's sizes (``config.CHAPTER_SIZES
+  ["dcgan"]``), under ``course_networks``: ``fit()`` exactly as the
+  chapter trains it (Algorithm 1, the profile's ``jit_compile``) against the
+  tutorial's loop as written and the same loop under
+  ``@tf.function(jit_compile=True)`` (``tape_xla_img_per_s``).
+
+Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -72,13 +84,17 @@ def tutorial_discriminator():
     ], name="tutorial_discriminator")
 
 
-def tutorial_train_step_fn(generator, discriminator, batch_size: int, noise_dim: int = TUTORIAL_NOISE_DIM):
-    """The tutorial's ``train_step``: one forward pass, two tapes, both networks updated at once."""
+def tutorial_train_step_fn(generator, discriminator, batch_size: int, noise_dim: int = TUTORIAL_NOISE_DIM, *,
+                           jit_compile: bool = False):
+    """The tutorial's ``train_step``: one forward pass, two tapes, both networks updated at once.
+
+    ``jit_compile=True`` compiles it with XLA (the tutorial does not).
+    """
     cross_entropy = keras.losses.BinaryCrossentropy(from_logits=True)
     g_opt = keras.optimizers.Adam(1e-4)
     d_opt = keras.optimizers.Adam(1e-4)
 
-    @tf.function
+    @tf.function(jit_compile=jit_compile)
     def train_step(images):
         noise = tf.random.normal([batch_size, noise_dim])
         with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
@@ -105,9 +121,10 @@ def _bench_images(n: int) -> np.ndarray:
     return np.resize(x, (n,) + x.shape[1:]).astype(np.float32)
 
 
-def time_tape_loop(images: np.ndarray, *, batch_size: int, steps: int, warmup: int) -> float:
-    """Seconds per step of the tutorial's loop over ``steps`` steps after ``warmup`` steps."""
-    step_fn = tutorial_train_step_fn(tutorial_generator(), tutorial_discriminator(), batch_size)
+def time_tape_loop(networks, images: np.ndarray, *, noise_dim: int, batch_size: int, steps: int, warmup: int,
+                   jit_compile: bool = False) -> float:
+    """Seconds per step of the tutorial's loop on ``networks() -> (G, D)`` over ``steps`` steps after ``warmup``."""
+    step_fn = tutorial_train_step_fn(*networks(), batch_size, noise_dim, jit_compile=jit_compile)
     dataset = (tf.data.Dataset.from_tensor_slices(images).shuffle(len(images))
                .batch(batch_size, drop_remainder=True).repeat().prefetch(2))
     iterator = iter(dataset)
@@ -139,15 +156,16 @@ class _StepTimer(keras.callbacks.Callback):
         self.seconds = time.perf_counter() - self.start
 
 
-def time_fit(images: np.ndarray, *, batch_size: int, steps: int, warmup: int, steps_per_execution: int,
-             jit_compile: bool) -> float:
-    """Seconds per step of :class:`gancourse.gan.GAN` ``fit()`` on the same models and data.
+def time_fit(networks, images: np.ndarray, *, noise_dim: int, batch_size: int, steps: int, warmup: int,
+             steps_per_execution: int, jit_compile: bool, update: str = "alternating") -> float:
+    """Seconds per step of :class:`gancourse.gan.GAN` ``fit()`` on ``networks() -> (G, D)`` and the same data.
 
     One ``fit()`` call of ``warmup + steps`` steps; the clock starts after
-    the warm-up steps (graph tracing, first batches).
+    the warm-up steps (graph tracing, XLA compilation, first batches).
+    ``update`` is passed to :meth:`GAN.compile <gancourse.gan.GAN.compile>`.
     """
-    model = gan.GAN(tutorial_generator(), tutorial_discriminator(), TUTORIAL_NOISE_DIM)
-    model.compile(keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4),
+    model = gan.GAN(*networks(), noise_dim)
+    model.compile(keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4), update=update,
                   steps_per_execution=steps_per_execution, jit_compile=jit_compile)
     timer = _StepTimer(warmup)
     model.fit(gan.training_stream(images, batch_size=batch_size), epochs=1, steps_per_epoch=warmup + steps,
@@ -155,39 +173,100 @@ def time_fit(images: np.ndarray, *, batch_size: int, steps: int, warmup: int, st
     return timer.seconds / steps
 
 
+def time_in_rounds(methods: dict, *, batch_size: int, rounds: int) -> dict:
+    """Run every ``methods[name]() -> seconds per step`` once per round, in turn; images per second of each.
+
+    Returns ``{"img_per_s": {name: batch_size / fastest round}, "rounds_s_per_step": {name: [...]}}``.
+    Taking turns (A B C A B C ...) gives every method the same drift in machine load.
+    """
+    times = {name: [] for name in methods}
+    for _ in range(rounds):
+        for name, method in methods.items():
+            times[name].append(method())
+    return {"img_per_s": {name: batch_size / min(seconds) for name, seconds in times.items()},
+            "rounds_s_per_step": {name: [round(t, 4) for t in seconds] for name, seconds in times.items()}}
+
+
+def _pair_timings(networks, *, noise_dim: int, batch_size: int, steps: int, steps_per_execution: int) -> tuple:
+    """``(tape, fit, steps)``: makers of timing functions for one pair of networks, and the steps each times.
+
+    ``tape(jit_compile=False)`` times the tutorial's loop, ``fit(update, jit_compile)``
+    :class:`~gancourse.gan.GAN` through ``fit()``; both return a function of no
+    arguments that returns seconds per step.
+    """
+    steps = max(steps - steps % steps_per_execution, steps_per_execution)  # whole executions only
+    images = _bench_images(max(batch_size * 8, 2048))
+    common = dict(noise_dim=noise_dim, batch_size=batch_size, steps=steps, warmup=steps_per_execution)
+
+    def tape(jit_compile=False):
+        return lambda: time_tape_loop(networks, images, jit_compile=jit_compile, **common)
+
+    def fit(update, jit_compile):
+        return lambda: time_fit(networks, images, steps_per_execution=steps_per_execution, jit_compile=jit_compile,
+                                update=update, **common)
+
+    return tape, fit, steps
+
+
 def bench_dcgan(args) -> dict:
-    """Measure both trainers; return the JSON-ready result (see the module docstring)."""
+    """Measure the trainers on both pairs of networks; return the JSON-ready result (see the module docstring)."""
+    from . import models
+
     prof = config.get_profile(getattr(args, "profile", None))
+    sizes = config.chapter_sizes("dcgan", prof)
     has_gpu = config.gpu_available()
     smoke = prof.name == "smoke"
-    batch_size = 32 if smoke else TUTORIAL_BATCH
-    steps = 4 if smoke else (200 if has_gpu else 20)
     spe = 2 if smoke else (50 if has_gpu else 10)
-    steps = max(steps - steps % spe, spe)
-    warmup = spe
-    jit = bool(has_gpu)
-    seed = int(getattr(args, "seed", 0) or 0)
-    config.seed_everything(seed)
-    images = _bench_images(max(batch_size * 8, 2048))
-    tape, fit = [], []
-    for _ in range(3):  # A B A B A B: both methods see the same drift in machine load
-        tape.append(time_tape_loop(images, batch_size=batch_size, steps=steps, warmup=warmup))
-        fit.append(time_fit(images, batch_size=batch_size, steps=steps, warmup=warmup,
-                            steps_per_execution=spe, jit_compile=jit))
-    tape_ips, fit_ips = batch_size / min(tape), batch_size / min(fit)
-    return {
-        "fit_img_per_s": round(fit_ips, 1),
-        "tape_img_per_s": round(tape_ips, 1),
-        "ratio": round(fit_ips / tape_ips, 3),
-        "batch_size": batch_size,
-        "steps_timed": steps,
-        "steps_per_execution": spe,
-        "jit_compile": jit,
-        "rounds_s_per_step": {"tape": [round(t, 4) for t in tape], "fit": [round(t, 4) for t in fit]},
+    rounds = 1 if smoke else 5
+    config.seed_everything(int(getattr(args, "seed", 0) or 0))
+
+    batch = 32 if smoke else TUTORIAL_BATCH
+    tape, fit, steps = _pair_timings(lambda: (tutorial_generator(), tutorial_discriminator()),
+                                     noise_dim=TUTORIAL_NOISE_DIM, batch_size=batch, steps_per_execution=spe,
+                                     steps=4 if smoke else (200 if has_gpu else 20))
+    timed = time_in_rounds({"tape": tape(), "fit": fit("simultaneous", has_gpu),
+                            "fit_alternating": fit("alternating", has_gpu)}, batch_size=batch, rounds=rounds)
+    ips = timed["img_per_s"]
+    tutorial = {
+        "fit_img_per_s": round(ips["fit"], 1), "tape_img_per_s": round(ips["tape"], 1),
+        "ratio": round(ips["fit"] / ips["tape"], 3),
+        "fit_alternating_img_per_s": round(ips["fit_alternating"], 1),
+        "ratio_alternating": round(ips["fit_alternating"] / ips["tape"], 3),
+        "batch_size": batch, "steps_timed": steps, "steps_per_execution": spe, "jit_compile": has_gpu,
+        "rounds_s_per_step": timed["rounds_s_per_step"],
+    }
+
+    jit = bool(sizes.jit_compile)
+    tape, fit, steps = _pair_timings(lambda: models.dcgan_networks(sizes.latent_dim, **sizes.architecture),
+                                     noise_dim=sizes.latent_dim, batch_size=sizes.batch_size,
+                                     steps_per_execution=spe, steps=4 if smoke else (500 if has_gpu else 200))
+    timed = time_in_rounds({"tape": tape(), "tape_xla": tape(jit_compile=True), "fit": fit("alternating", jit)},
+                           batch_size=sizes.batch_size, rounds=rounds)
+    ips = timed["img_per_s"]
+    course = {
+        "fit_img_per_s": round(ips["fit"], 1), "tape_img_per_s": round(ips["tape"], 1),
+        "tape_xla_img_per_s": round(ips["tape_xla"], 1), "ratio": round(ips["fit"] / ips["tape"], 3),
+        "batch_size": sizes.batch_size, "steps_timed": steps, "steps_per_execution": spe, "jit_compile": jit,
+        "architecture": sizes.architecture, "rounds_s_per_step": timed["rounds_s_per_step"],
+    }
+    return tutorial | {
+        "course_networks": course,
         "device": "GPU" if has_gpu else "CPU",
+        "cpu": _cpu_model(),
         "cpu_count": os.cpu_count(),
         "machine": platform.machine(),
         "tensorflow": tf.__version__,
         "keras": keras.__version__,
         "profile": prof.name,
     }
+
+
+def _cpu_model() -> str:
+    """The CPU's model name (Linux ``/proc/cpuinfo``), else ``platform.processor()``."""
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"

@@ -105,6 +105,13 @@ class GAN(keras.Model):
     generator forward pass per step, the largest cost of a DCGAN step. Extra
     critic steps (``n_critic > 1``) draw fresh noise.
 
+    ``compile(..., update="simultaneous")`` runs the other common update
+    instead (:meth:`simultaneous_step`, the TensorFlow DCGAN tutorial's): one
+    forward pass, both players' gradients taken at the *current* weights and
+    applied together -- simultaneous gradient descent, which chapter 3 shows
+    circling the saddle point of a bilinear game. It saves one discriminator
+    forward pass per step; Algorithm 1 stays the default.
+
     Metrics (``keras.metrics.Mean``, reset every epoch): ``d_loss``, ``g_loss``,
     ``d_real`` = mean D(x), ``d_fake`` = mean D(G(z)) (probabilities, measured
     in the discriminator step), ``d_accuracy`` = share of real and fake
@@ -158,10 +165,13 @@ class GAN(keras.Model):
         self.g_optimizer = None
         self.generator_loss_kind = "non_saturating"
         self.n_critic = 1
+        self.update = "alternating"
 
     # ------------------------------------------------------------------ setup
+    UPDATES = ("alternating", "simultaneous")
+
     def compile(self, d_optimizer=None, g_optimizer=None, generator_loss: str = "non_saturating",
-                *, n_critic: int = 1, **kwargs):
+                *, n_critic: int = 1, update: str = "alternating", **kwargs):
         """Set both optimisers and the generator loss, then build the optimisers.
 
         Args:
@@ -170,6 +180,9 @@ class GAN(keras.Model):
             generator_loss: ``"non_saturating"`` (default, ``-log D(G(z))``)
                 or ``"saturating"`` (``log(1 - D(G(z)))``, the minimax form).
             n_critic: discriminator steps per generator step.
+            update: ``"alternating"`` (default: Algorithm 1, G trained against
+                the updated D) or ``"simultaneous"`` (both updated from one
+                forward pass at the current weights; needs ``n_critic=1``).
             **kwargs: passed to ``keras.Model.compile`` (``steps_per_execution``,
                 ``jit_compile``, ``run_eagerly``).
 
@@ -187,6 +200,11 @@ class GAN(keras.Model):
         losses.check_generator_loss_kind(generator_loss)
         if isinstance(n_critic, bool) or not isinstance(n_critic, (int, np.integer)) or n_critic < 1:
             raise ValueError(f"n_critic must be a positive int, got {n_critic!r}")
+        if update not in self.UPDATES:
+            raise ValueError(f"update must be one of {self.UPDATES}, got {update!r}")
+        if update == "simultaneous" and n_critic != 1:
+            raise ValueError(f"update='simultaneous' takes both players' gradients from one forward pass, "
+                             f"so n_critic must be 1, got {n_critic}")
         for key in ("optimizer", "loss"):
             if kwargs.get(key) is not None:
                 raise TypeError(f"GAN.compile takes d_optimizer and g_optimizer, not {key}=")
@@ -196,6 +214,7 @@ class GAN(keras.Model):
         self.g_optimizer = g_optimizer
         self.generator_loss_kind = generator_loss
         self.n_critic = int(n_critic)
+        self.update = update
         self.build()
         self.build_optimizers()
 
@@ -340,10 +359,15 @@ class GAN(keras.Model):
         grads = tape.gradient(scaled, variables)
         self.d_optimizer.apply_gradients(zip(grads, variables))
         self.after_discriminator_update()
+        return self.discriminator_logs(total, real_logits, fake_logits, penalty)
+
+    @staticmethod
+    def discriminator_logs(d_loss, real_logits, fake_logits, penalty=None) -> dict:
+        """What a discriminator update logs: its loss, mean D(x), mean D(G(z)), accuracy (and penalty)."""
         real_logits = ops.cast(real_logits, "float32")
         fake_logits = ops.cast(fake_logits, "float32")
         logs = {
-            "d_loss": total,
+            "d_loss": d_loss,
             "d_real": ops.mean(ops.sigmoid(real_logits)),
             "d_fake": ops.mean(ops.sigmoid(fake_logits)),
             "d_accuracy": discriminator_accuracy(real_logits, fake_logits),
@@ -367,11 +391,39 @@ class GAN(keras.Model):
         self.g_optimizer.apply_gradients(zip(grads, variables))
         return {"g_loss": g_loss}
 
+    def simultaneous_step(self, real, condition=None) -> dict:
+        """Both players from one forward pass: gradients at the current weights, applied together.
+
+        The update of the TensorFlow DCGAN tutorial (two tapes around one
+        forward pass). Unlike Algorithm 1, G's gradient comes from the D of
+        *before* this step's D update -- simultaneous rather than alternating
+        gradient descent (chapter 3's bilinear game shows the difference).
+        """
+        batch_size = ops.shape(real)[0]
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            fake = self.generate(self.sample_latent(batch_size), condition, training=True)
+            real_logits = self.discriminate(self.transform_discriminator_input(real), condition, training=True)
+            fake_logits = self.discriminate(self.transform_discriminator_input(fake), condition, training=True)
+            d_loss = self.discriminator_loss_fn(real_logits, fake_logits)
+            penalty = self.discriminator_penalty(real, ops.stop_gradient(fake), condition)
+            d_total = d_loss if penalty is None else d_loss + penalty
+            g_loss = self.generator_loss_fn(fake_logits)
+            d_scaled, g_scaled = d_total / num_replicas(), g_loss / num_replicas()
+        d_vars, g_vars = self.discriminator.trainable_variables, self.generator.trainable_variables
+        d_grads = d_tape.gradient(d_scaled, d_vars)
+        g_grads = g_tape.gradient(g_scaled, g_vars)
+        self.d_optimizer.apply_gradients(zip(d_grads, d_vars))
+        self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
+        self.after_discriminator_update()
+        return self.discriminator_logs(d_total, real_logits, fake_logits, penalty) | {"g_loss": g_loss}
+
     def train_step(self, data):
-        """One step of Algorithm 1: ``n_critic`` D updates, then one G update."""
+        """One step of Algorithm 1 (``n_critic`` D updates, then one G update), or a simultaneous step."""
         if self.d_optimizer is None:
             raise RuntimeError("call gan.compile(d_optimizer=..., g_optimizer=...) before fit()")
         real, condition = self.split_batch(data)
+        if self.update == "simultaneous":
+            return self.update_trackers(self.simultaneous_step(real, condition))
         batch_size = ops.shape(real)[0]
         with tf.GradientTape() as g_tape:
             z = self.sample_latent(batch_size)

@@ -53,9 +53,11 @@ class Recipe:
     width: int = 0  # DCGAN base width
     start_filters: int | None = None  # DCGAN: channels of G's first (7x7) feature map (None: the paper's)
     start_convs: int = 0  # DCGAN: stride-1 3x3 convolutions at G's first resolution
+    mid_convs: int = 0  # DCGAN: stride-1 3x3 convolutions after each of G's upsamplings but the last
     d_downsamplings: int | None = None  # DCGAN: D's stride-2 convolutions (None: mirror G)
     d_activation: str = "tanh"  # MLP discriminator's hidden activation
     cosine_decay: bool = False  # both learning rates decay to 0 on a cosine over `steps`
+    jit_compile: bool = False  # XLA for the training step (on 2 CPU cores it made the compact DCGAN's step 1.6-2x faster)
     seed: int = 0
     steps_per_epoch: int = 1000
     ladder: tuple[int, ...] = ()  # steps at which an earlier generator is kept
@@ -69,15 +71,21 @@ RECIPES: dict[str, Recipe] = {
     "first-gan-mnist": Recipe("first-gan-mnist", "mlp", latent_dim=128, batch_size=64, steps=30_000,
                               d_learning_rate=1e-4, g_learning_rate=1e-4, beta_1=0.9,
                               d_activation="leaky_relu"),
-    # DCGAN §4 settings (N(0, 0.02), Adam beta_1 0.5, D's learning rate 2e-4) except: batch 64
-    # instead of 128 (more updates per CPU hour); the generator's learning rate 1e-3 instead of
-    # 2e-4 (FD 36 instead of 61 after 2000 steps, measured, data/pretrained/README.md); both rates
+    # DCGAN §4 settings (N(0, 0.02), Adam beta_1 0.5, D's learning rate 2e-4) except: batch 32
+    # instead of 128 (more updates per CPU hour; per image seen it reached a lower FD in the cpu
+    # profile's runs); the generator's learning rate 1e-3 instead of 2e-4 (FD 36 instead of 61 after
+    # 2000 steps, measured, data/pretrained/README.md; 5e-4 scored worse after 7,500 steps); both rates
     # decaying to 0 on a cosine, which damps the late oscillation of the samples; the cpu profile's
-    # compact architecture (models.dcgan_generator / dcgan_discriminator docstrings).
-    "dcgan-mnist": Recipe("dcgan-mnist", "dcgan", latent_dim=64, batch_size=64, steps=15_000,
-                          d_learning_rate=2e-4, g_learning_rate=1e-3, beta_1=0.5, width=32,
-                          start_filters=128, start_convs=1, d_downsamplings=3,
-                          ladder=(200, 1000, 4000), ship_discriminator=True, cosine_decay=True),
+    # compact layer list (models.dcgan_generator / dcgan_discriminator docstrings) at twice its
+    # width (width 64, 256 channels at 7x7): the cpu profile's width reached a confident share of
+    # only 0.886 after 30,000 steps, and doubling both networks' width added 1.8 points after 7,500
+    # (benchmarks/README.md); XLA (faster on some CPUs, and the same bytes on every rebuild on one
+    # machine).
+    "dcgan-mnist": Recipe("dcgan-mnist", "dcgan", latent_dim=64, batch_size=32, steps=40_000,
+                          d_learning_rate=2e-4, g_learning_rate=1e-3, beta_1=0.5, width=64,
+                          start_filters=256, start_convs=1, mid_convs=2, d_downsamplings=3,
+                          ladder=(400, 2000, 10_000), ship_discriminator=True, cosine_decay=True,
+                          jit_compile=True),
 }
 
 PRETRAINED_FILES = {
@@ -205,7 +213,7 @@ def build_recipe_gan(recipe: Recipe):
     elif recipe.model == "dcgan":
         generator, discriminator = models.dcgan_networks(
             recipe.latent_dim, width=recipe.width, start_filters=recipe.start_filters,
-            start_convs=recipe.start_convs, downsamplings=recipe.d_downsamplings)
+            start_convs=recipe.start_convs, mid_convs=recipe.mid_convs, downsamplings=recipe.d_downsamplings)
     else:
         raise ValueError(f"recipe.model must be 'mlp' or 'dcgan', got {recipe.model!r}")
     model = gan.GAN(generator, discriminator, recipe.latent_dim, seed=recipe.seed)
@@ -217,7 +225,7 @@ def build_recipe_gan(recipe: Recipe):
 
     model.compile(keras.optimizers.Adam(rate(recipe.d_learning_rate), beta_1=recipe.beta_1),
                   keras.optimizers.Adam(rate(recipe.g_learning_rate), beta_1=recipe.beta_1),
-                  steps_per_execution=10)
+                  steps_per_execution=10, jit_compile=recipe.jit_compile)
     return model
 
 
@@ -356,7 +364,7 @@ def evaluate_dcgan_profile_run(args) -> dict:
     model = gan.GAN(*models.dcgan_networks(sizes.latent_dim, **sizes.architecture), sizes.latent_dim, seed=seed)
     model.compile(*models.dcgan_optimizers(sizes.d_learning_rate, g_learning_rate=sizes.g_learning_rate,
                                            decay_steps=sizes.steps if sizes.cosine_decay else None),
-                  steps_per_execution=10)
+                  steps_per_execution=10, jit_compile=sizes.jit_compile)
     began = time.perf_counter()
     model.fit(gan.training_stream(mnist.x_train, batch_size=sizes.batch_size, seed=seed),
               epochs=sizes.steps // sizes.steps_per_epoch, steps_per_epoch=sizes.steps_per_epoch,

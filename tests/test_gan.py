@@ -53,6 +53,26 @@ def test_one_step_matches_algorithm_1_by_hand(kind):
     np.testing.assert_allclose(logs["d_accuracy"], 0.5 * (np.mean(o_real > 0) + float(o_fake < 0)))
 
 
+def test_simultaneous_update_takes_both_gradients_at_the_old_weights():
+    g0, w, b, lr = 0.5, 0.8, -0.1, 0.1
+    x = np.array([[1.0], [2.0], [-0.5], [1.5]], np.float32)
+    model = _linear_gan(g0, w, b, lr=lr, update="simultaneous")
+    logs = model.train_on_batch(x, return_dict=True)
+
+    o_real, o_fake = w * x[:, 0] + b, w * g0 + b
+    w1 = w - lr * (-np.mean((1 - sigmoid(o_real)) * x[:, 0]) + sigmoid(o_fake) * g0)
+    b1 = b - lr * (-np.mean(1 - sigmoid(o_real)) + sigmoid(o_fake))
+    # G's gradient through the discriminator *before* its update (w, b), not (w1, b1) as in Algorithm 1
+    g1 = g0 - lr * (-(1 - sigmoid(o_fake)) * w)
+
+    d_kernel, d_bias = (v.numpy() for v in model.discriminator.layers[0].weights)
+    np.testing.assert_allclose([d_kernel.item(), d_bias.item()], [w1, b1], rtol=1e-5)
+    np.testing.assert_allclose(model.generator.layers[0].bias.numpy().item(), g1, rtol=1e-5)
+    np.testing.assert_allclose(logs["g_loss"], -np.log(sigmoid(o_fake)), rtol=1e-5)
+    np.testing.assert_allclose(logs["d_fake"], sigmoid(o_fake), rtol=1e-5)
+    assert model.steps_done == 1
+
+
 def test_compile_creates_no_default_optimizer_and_builds_both():
     model = _linear_gan()
     assert model.optimizer is None
@@ -162,6 +182,10 @@ def test_compile_rejects_bad_input():
         model.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), generator_loss="wasserstein")
     with pytest.raises(ValueError, match="n_critic must be a positive int"):
         model.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), n_critic=0)
+    with pytest.raises(ValueError, match="update must be one of"):
+        model.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), update="sequential")
+    with pytest.raises(ValueError, match="n_critic must be 1, got 5"):
+        model.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), update="simultaneous", n_critic=5)
     with pytest.raises(TypeError, match="not optimizer="):
         model.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), optimizer="adam")
 
@@ -269,3 +293,21 @@ def test_bench_models_are_the_tutorials_and_registered():
     g_loss, d_loss = step(np.zeros((4, 28, 28, 1), np.float32))
     assert np.isfinite(float(g_loss)) and np.isfinite(float(d_loss))
     assert cli.BENCHMARKS["dcgan"] == "gancourse.bench:bench_dcgan"
+
+
+def test_bench_smoke_times_both_pairs_of_networks():
+    import argparse
+
+    from gancourse import bench, config
+
+    out = bench.bench_dcgan(argparse.Namespace(profile="smoke", seed=0))
+    course = out["course_networks"]
+    assert course["architecture"] == config.chapter_sizes("dcgan", "smoke").architecture
+    assert course["tape_xla_img_per_s"] > 0 and "tape_xla_img_per_s" not in out
+    assert out["ratio_alternating"] == pytest.approx(out["fit_alternating_img_per_s"] / out["tape_img_per_s"],
+                                                     rel=0.01)
+    assert set(out["rounds_s_per_step"]) == {"tape", "fit", "fit_alternating"}
+    for pair in (out, course):
+        assert pair["fit_img_per_s"] > 0 and pair["tape_img_per_s"] > 0
+        assert pair["ratio"] == pytest.approx(pair["fit_img_per_s"] / pair["tape_img_per_s"], rel=0.01)
+        assert pair["steps_timed"] % pair["steps_per_execution"] == 0

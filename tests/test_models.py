@@ -69,18 +69,22 @@ def test_dcgan_discriminator_shapes_and_rules(size):
 
 
 def test_compact_dcgan_variant_adds_cheap_layers_only():
-    g, d = models.dcgan_networks(64, width=32, start_filters=128, start_convs=1, downsamplings=3)
-    # G: 7x7x128 -> stride-1 3x3 conv at 7x7 (128 ch) -> 14x14x32 -> 28x28x1
+    g, d = models.dcgan_networks(64, width=32, start_filters=128, start_convs=1, mid_convs=1, downsamplings=3)
+    # G: 7x7x128 -> stride-1 3x3 conv at 7x7 (128 ch) -> 14x14x32 -> stride-1 3x3 conv (32 ch) -> 28x28x1
     assert g.get_layer("reshape").output.shape[1:] == (7, 7, 128)
     start = g.get_layer("start1")
     assert start.kernel_size == (3, 3) and start.strides == (1, 1) and start.output.shape[1:] == (7, 7, 128)
     assert g.get_layer("up1").output.shape[1:] == (14, 14, 32)
+    mid = g.get_layer("up1_conv1")
+    assert mid.kernel_size == (3, 3) and mid.strides == (1, 1) and mid.output.shape[1:] == (14, 14, 32)
     assert g.output_shape == (None, 28, 28, 1)
     kinds = [type(layer).__name__ for layer in g.layers]
-    assert kinds.count("BatchNormalization") == kinds.count("ReLU") == 3  # project, start1, up1
+    assert kinds.count("BatchNormalization") == kinds.count("ReLU") == 4  # project, start1, up1, up1_conv1
     # trainable parameters by hand: projection 64*6272 (no bias) + BN γ, β over 128 channels;
-    # start1 3*3*128*128 + BN 2*128; up1 4*4*128*32 + BN 2*32; up2 4*4*32*1 + 1 bias
-    assert models.count_params(g) == 64 * 6272 + 256 + 9 * 128 * 128 + 256 + 16 * 128 * 32 + 64 + 16 * 32 + 1
+    # start1 3*3*128*128 + BN 2*128; up1 4*4*128*32 + BN 2*32; up1_conv1 3*3*32*32 + BN 2*32;
+    # up2 4*4*32*1 + 1 bias
+    assert models.count_params(g) == (64 * 6272 + 256 + 9 * 128 * 128 + 256 + 16 * 128 * 32 + 64
+                                      + 9 * 32 * 32 + 64 + 16 * 32 + 1)
     # D: 28 -> 14 -> 7 -> 4 (padding "same": ceil(7 / 2) = 4), channels 32 -> 64 -> 128
     convs = [layer for layer in d.layers if isinstance(layer, keras.layers.Conv2D)]
     assert [c.output.shape[1] for c in convs] == [14, 7, 4]
@@ -127,6 +131,16 @@ def test_saved_models_load_in_safe_mode(tmp_path):
         np.testing.assert_allclose(loaded(z, training=False), model(z, training=False), rtol=1e-6)
 
 
+def test_mid_convs_follow_every_upsampling_but_the_last():
+    g = models.dcgan_generator(16, image_size=64, channels=3, width=8, mid_convs=2)
+    mids = [layer for layer in g.layers if "_conv" in layer.name and isinstance(layer, keras.layers.Conv2D)]
+    # 64x64: 4 -> 8 -> 16 -> 32 -> 64, two stride-1 convs at 8, 16 and 32, none at the output
+    assert [(m.name, m.output.shape[1]) for m in mids] == [
+        ("up1_conv1", 8), ("up1_conv2", 8), ("up2_conv1", 16), ("up2_conv2", 16), ("up3_conv1", 32), ("up3_conv2", 32)]
+    assert all(m.strides == (1, 1) and m.filters == m.input.shape[-1] for m in mids)
+    assert g.output_shape == (None, 64, 64, 3)
+
+
 def test_factories_reject_bad_input():
     with pytest.raises(ValueError, match="image_size must be one of"):
         models.dcgan_generator(100, image_size=30)
@@ -136,6 +150,8 @@ def test_factories_reject_bad_input():
         models.dcgan_discriminator(width=0)
     with pytest.raises(ValueError, match="start_convs must be >= 0"):
         models.dcgan_generator(16, start_convs=-1)
+    with pytest.raises(ValueError, match="mid_convs must be >= 0"):
+        models.dcgan_generator(16, mid_convs=-1)
     with pytest.raises(TypeError, match="start_filters must be an int"):
         models.dcgan_generator(16, start_filters=12.5)
     with pytest.raises(ValueError, match="downsamplings must be >= 1"):

@@ -37,8 +37,9 @@ def test_loads_in_safe_mode_with_the_documented_shapes(fname):
 
 
 def test_total_size_is_small():
+    # issue 5: "tens of MB at most"; the shipped DCGAN and its three ladder rungs are 6.4 MB each
     total = sum((pretrain.pretrained_dir() / f).stat().st_size for f in FILES)
-    assert total < 20e6, f"pretrained GANs take {total / 1e6:.1f} MB"
+    assert total < 40e6, f"pretrained GANs take {total / 1e6:.1f} MB"
 
 
 def test_load_pretrained_checks_the_hash(tmp_path, monkeypatch):
@@ -111,7 +112,8 @@ def test_ladder_improves_along_training():
 def test_train_recipe_writes_fresh_rungs_reproducibly_and_cleans_up(tmp_path):
     recipe = pretrain.Recipe("dcgan-mnist", "dcgan", latent_dim=8, batch_size=16, steps=4, d_learning_rate=2e-4,
                              g_learning_rate=1e-3, beta_1=0.5, width=4, start_filters=16, start_convs=1,
-                             d_downsamplings=3, steps_per_epoch=2, ladder=(1, 3), ship_discriminator=True)
+                             mid_convs=1, d_downsamplings=3, steps_per_epoch=2, ladder=(1, 3),
+                             ship_discriminator=True, jit_compile=True)  # XLA: as the shipped recipe
     images = data.load_mnist(profile="smoke").x_train[:64]
     stale = tmp_path / "a" / pretrain._ladder_file(1)
     stale.parent.mkdir()
@@ -121,6 +123,6 @@ def test_train_recipe_writes_fresh_rungs_reproducibly_and_cleans_up(tmp_path):
     assert first["steps"] == 4
     assert sorted(first["files"]) == sorted([pretrain._ladder_file(1), pretrain._ladder_file(3),
                                              "dcgan_mnist_generator.keras", "dcgan_mnist_discriminator.keras"])
-    assert first["files"] == second["files"]  # same seed, same CPU: the same bytes
+    assert first["files"] == second["files"]  # same seed, same CPU, XLA or not: the same bytes
     assert stale.read_bytes() != b"a rung left over from an older recipe"
     assert not (tmp_path / "a" / ".checkpoints-dcgan-mnist").exists()

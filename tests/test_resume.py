@@ -22,12 +22,12 @@ def _images():
     return np.random.default_rng(0).uniform(-1, 1, (64, 28, 28, 1)).astype("float32")
 
 
-def _make_gan(init_seed):
+def _make_gan(init_seed, jit_compile=False):
     keras.utils.set_random_seed(init_seed)
     g = models.dcgan_generator(8, width=4)
     d = models.dcgan_discriminator(width=4)
     model = gan.GAN(g, d, 8, seed=7)
-    model.compile(*models.dcgan_optimizers())
+    model.compile(*models.dcgan_optimizers(), jit_compile=jit_compile)
     return model
 
 
@@ -66,17 +66,31 @@ def uninterrupted(tmp_path_factory):
     return _state(reference)
 
 
+@pytest.fixture(scope="module")
+def uninterrupted_xla(tmp_path_factory):
+    reference = _make_gan(0, jit_compile=True)
+    _fit(reference, callbacks.GANCheckpoint(tmp_path_factory.mktemp("ref_xla")))
+    return _state(reference)
+
+
 @pytest.mark.parametrize("interrupt_at", [7, 13])
 def test_resume_after_interruption_gives_identical_weights(tmp_path, interrupt_at, uninterrupted):
-    expected = uninterrupted
+    _check_resume(tmp_path, interrupt_at, uninterrupted, jit_compile=False)
 
-    first = _make_gan(0)
+
+def test_resume_under_xla_gives_identical_weights(tmp_path, uninterrupted_xla):
+    """The ``cpu`` profile compiles chapter 5's training step with XLA: resuming must stay exact there too."""
+    _check_resume(tmp_path, 13, uninterrupted_xla, jit_compile=True)
+
+
+def _check_resume(tmp_path, interrupt_at, expected, *, jit_compile):
+    first = _make_gan(0, jit_compile)
     with pytest.raises(KeyboardInterrupt):
         _fit(first, callbacks.GANCheckpoint(tmp_path / "run"), extra=[_Interrupt(interrupt_at)])
     saved = json.loads((tmp_path / "run" / "latest.json").read_text())
     assert saved["step"] == (interrupt_at // STEPS_PER_EPOCH) * STEPS_PER_EPOCH
 
-    resumed = _make_gan(1)  # other initial weights: everything must come from the checkpoint
+    resumed = _make_gan(1, jit_compile)  # other initial weights: everything must come from the checkpoint
     start = _fit(resumed, callbacks.GANCheckpoint(tmp_path / "run"))
     assert start.epoch == interrupt_at // STEPS_PER_EPOCH and start.step == saved["step"]
     got = _state(resumed)
