@@ -179,9 +179,9 @@ CHAPTER_SIZES["dcgan"] = {
     # cpu: the 10-minute bar of benchmarks/README.md (python -m gancourse evaluate dcgan-profile-run);
     # batch 32 instead of the paper's 128: on a CPU the step time scales with the batch, and twice
     # the updates on the same images gave a lower FD (benchmarks/README.md). jit_compile: XLA made the
-    # compact DCGAN's batch-32 step 1.6x faster on 2 CPU cores (95 -> 60 ms; 72 ms with the 14x14
-    # convs), so 7,500 steps fit in the 10 minutes instead of 5,500; smoke leaves it off, since
-    # compiling takes longer than its 40 steps.
+    # compact DCGAN's batch-32 step 1.6x faster on one 2-core machine (95 -> 60 ms; 72 ms with the
+    # 14x14 convs) and 1.14x on another (47 -> 41 ms with them), so 7,500 steps fit in the 10 minutes
+    # instead of 5,500; smoke leaves it off, since compiling takes longer than its 40 steps.
     "smoke": {"latent_dim": 64, "architecture": {"width": 8, "start_filters": 32, "start_convs": 1, "mid_convs": 2,
                                                  "downsamplings": 3},
               "batch_size": 64, "steps": 40, "steps_per_epoch": 20, "snapshot_every": 10, "d_learning_rate": 2e-4,

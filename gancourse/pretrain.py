@@ -57,7 +57,7 @@ class Recipe:
     d_downsamplings: int | None = None  # DCGAN: D's stride-2 convolutions (None: mirror G)
     d_activation: str = "tanh"  # MLP discriminator's hidden activation
     cosine_decay: bool = False  # both learning rates decay to 0 on a cosine over `steps`
-    jit_compile: bool = False  # XLA for the training step (on 2 CPU cores it made the compact DCGAN's step 1.6-2x faster)
+    jit_compile: bool = False  # XLA for the training step (1.14-1.6x faster on the 2-core machines of benchmarks/README.md)
     seed: int = 0
     steps_per_epoch: int = 1000
     ladder: tuple[int, ...] = ()  # steps at which an earlier generator is kept

@@ -76,15 +76,6 @@ def test_shipped_dcgan_covers_all_ten_digits(dcgan_report):
     assert dcgan_report["classes_covered"] == 10, dcgan_report["histogram"]
 
 
-# Issue 5 is open: the shipped DCGAN generator does not yet meet this bar
-# (measured confident share 0.836 at n = 500, up from 0.746 for the previous
-# file; data/pretrained/README.md).
-# strict=True makes the suite fail as soon as a retrained file passes, so
-# this marker is removed then, never forgotten.
-KNOWN_UNMET_BAR = pytest.mark.xfail(strict=True, reason="issue 5 open: shipped DCGAN below its quality bar")
-
-
-@KNOWN_UNMET_BAR
 def test_shipped_dcgan_draws_recognisable_digits(dcgan_report):
     assert dcgan_report["confident_share"] >= 0.9, dcgan_report
 
