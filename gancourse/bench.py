@@ -40,7 +40,7 @@ import time
 
 import numpy as np
 
-from . import config, gan
+from . import config, gan, models
 from .config import import_tensorflow
 
 tf = import_tensorflow()
@@ -210,8 +210,6 @@ def _pair_timings(networks, *, noise_dim: int, batch_size: int, steps: int, step
 
 def bench_dcgan(args) -> dict:
     """Measure the trainers on both pairs of networks; return the JSON-ready result (see the module docstring)."""
-    from . import models
-
     prof = config.get_profile(getattr(args, "profile", None))
     sizes = config.chapter_sizes("dcgan", prof)
     has_gpu = config.gpu_available()

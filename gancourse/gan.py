@@ -347,11 +347,7 @@ class GAN(keras.Model):
         ``fake`` must carry no gradient to G (``ops.stop_gradient``).
         """
         with tf.GradientTape() as tape:
-            real_logits = self.discriminate(self.transform_discriminator_input(real), condition, training=True)
-            fake_logits = self.discriminate(self.transform_discriminator_input(fake), condition, training=True)
-            d_loss = self.discriminator_loss_fn(real_logits, fake_logits)
-            penalty = self.discriminator_penalty(real, fake, condition)
-            total = d_loss if penalty is None else d_loss + penalty
+            total, real_logits, fake_logits, penalty = self.discriminator_forward(real, fake, condition)
             # Each replica averages over its share of the batch; the optimiser
             # sums the replicas' gradients, so divide by their number.
             scaled = total / num_replicas()
@@ -360,6 +356,18 @@ class GAN(keras.Model):
         self.d_optimizer.apply_gradients(zip(grads, variables))
         self.after_discriminator_update()
         return self.discriminator_logs(total, real_logits, fake_logits, penalty)
+
+    def discriminator_forward(self, real, fake, condition=None) -> tuple:
+        """D on both batches: ``(loss + penalty, real_logits, fake_logits, penalty)``, inside the caller's tape.
+
+        The penalty sees ``ops.stop_gradient(fake)``: it regularises D only.
+        """
+        real_logits = self.discriminate(self.transform_discriminator_input(real), condition, training=True)
+        fake_logits = self.discriminate(self.transform_discriminator_input(fake), condition, training=True)
+        d_loss = self.discriminator_loss_fn(real_logits, fake_logits)
+        penalty = self.discriminator_penalty(real, ops.stop_gradient(fake), condition)
+        total = d_loss if penalty is None else d_loss + penalty
+        return total, real_logits, fake_logits, penalty
 
     @staticmethod
     def discriminator_logs(d_loss, real_logits, fake_logits, penalty=None) -> dict:
@@ -402,11 +410,7 @@ class GAN(keras.Model):
         batch_size = ops.shape(real)[0]
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fake = self.generate(self.sample_latent(batch_size), condition, training=True)
-            real_logits = self.discriminate(self.transform_discriminator_input(real), condition, training=True)
-            fake_logits = self.discriminate(self.transform_discriminator_input(fake), condition, training=True)
-            d_loss = self.discriminator_loss_fn(real_logits, fake_logits)
-            penalty = self.discriminator_penalty(real, ops.stop_gradient(fake), condition)
-            d_total = d_loss if penalty is None else d_loss + penalty
+            d_total, real_logits, fake_logits, penalty = self.discriminator_forward(real, fake, condition)
             g_loss = self.generator_loss_fn(fake_logits)
             d_scaled, g_scaled = d_total / num_replicas(), g_loss / num_replicas()
         d_vars, g_vars = self.discriminator.trainable_variables, self.generator.trainable_variables
