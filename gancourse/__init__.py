@@ -3,9 +3,10 @@
 Importing it first selects the TensorFlow backend for Keras and quiets
 TensorFlow's C++ logging, so import ``gancourse`` before ``keras``.
 
-Layers (nothing imports upward): ``config`` < ``data`` < models, losses <
-trainers, metrics, checks < ``cli``; only ``plotting`` and widget helpers
-import matplotlib or IPython.
+Layers (nothing imports upward, see docs/architecture.md): ``config`` <
+``data`` < ``nets``, ``objectives``, ``theory`` < ``train``, ``evaluate``,
+``inpainting`` < ``show``, ``classroom`` < ``cli``; only ``show`` imports
+matplotlib, IPython or ipywidgets.
 """
 
 from . import config as config

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import gancourse  # noqa: F401
-from gancourse import checks
-from gancourse.checks import CheckFailure
+from gancourse.classroom import checks
+from gancourse.classroom.checks import CheckFailure
 
 
 def _stub(*args, **kwargs):
@@ -133,7 +133,7 @@ def test_an_exception_in_the_learners_code_is_reported_plainly():
 
 
 def test_pick_returns_the_reference_until_the_exercise_passes(capsys):
-    from gancourse import divergences
+    from gancourse.objectives import divergences
 
     result = checks.check_js_divergence(_stub)
     assert result.pick(_stub, divergences.js_divergence) is divergences.js_divergence

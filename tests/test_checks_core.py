@@ -1,10 +1,10 @@
-"""gancourse.checks.core: what a check prints, returns and raises for right, missing and wrong answers."""
+"""gancourse.classroom.checks.core: what a check prints, returns and raises for right, missing and wrong answers."""
 
 import numpy as np
 import pytest
 
-from gancourse.checks import core
-from gancourse.checks.core import CheckFailure, CheckResult, check_function, check_value
+from gancourse.classroom.checks import core
+from gancourse.classroom.checks.core import CheckFailure, CheckResult, check_function, check_value
 
 
 def double(x):
@@ -252,9 +252,11 @@ def test_malformed_cases_are_rejected(cases):
         check_function("c", double, double, cases)
 
 
-@pytest.mark.parametrize("atol", [-1.0, float("nan"), "1e-6", True])
-def test_bad_tolerance_is_rejected(atol):
-    with pytest.raises(ValueError, match="atol"):
+# gancourse.config.validate.check_number: a wrong kind (str, bool) is a TypeError, a bad value a ValueError
+@pytest.mark.parametrize("atol, error", [(-1.0, ValueError), (float("nan"), ValueError), ("1e-6", TypeError),
+                                         (True, TypeError)])
+def test_bad_tolerance_is_rejected(atol, error):
+    with pytest.raises(error, match="atol"):
         check_function("c", double, double, CASES, atol=atol)
 
 

@@ -4,7 +4,9 @@ import keras
 import numpy as np
 import pytest
 
-from gancourse import checks, gan, losses, models
+from gancourse.classroom import checks
+from gancourse.nets import conv_arithmetic, latent, mlp
+from gancourse.objectives import gan_losses as losses
 
 
 def _stub(*args, **kwargs):
@@ -14,12 +16,12 @@ def _stub(*args, **kwargs):
 REFERENCES = [
     (checks.check_discriminator_loss, losses.discriminator_loss),
     (checks.check_generator_loss, losses.generator_loss),
-    (checks.check_discriminator_accuracy, gan.discriminator_accuracy),
-    (checks.check_mlp_generator, models.mlp_generator),
-    (checks.check_conv_output_size, models.conv_output_size),
-    (checks.check_conv_transpose_output_size, models.conv_transpose_output_size),
-    (checks.check_slerp, gan.slerp),
-    (checks.check_latent_arithmetic, gan.latent_arithmetic),
+    (checks.check_discriminator_accuracy, losses.discriminator_accuracy),
+    (checks.check_mlp_generator, mlp.mlp_generator),
+    (checks.check_conv_output_size, conv_arithmetic.conv_output_size),
+    (checks.check_conv_transpose_output_size, conv_arithmetic.conv_transpose_output_size),
+    (checks.check_slerp, latent.slerp),
+    (checks.check_latent_arithmetic, latent.latent_arithmetic),
 ]
 
 
@@ -82,7 +84,7 @@ def test_conv_arithmetic_off_by_one_is_caught():
 
 def test_lerp_is_not_slerp():
     with pytest.raises(checks.CheckFailure, match="arccos"):
-        checks.check_slerp(gan.lerp)
+        checks.check_slerp(latent.lerp)
 
 
 def test_latent_arithmetic_without_averaging_is_caught():
@@ -92,37 +94,37 @@ def test_latent_arithmetic_without_averaging_is_caught():
 
 def test_shape_arithmetic_reference_values():
     # chapter 5's two worked examples (Dumoulin and Visin 2016)
-    assert models.conv_output_size(5, 3, 2, 1) == 3
-    assert models.conv_transpose_output_size(3, 3, 2, 1) == 5
+    assert conv_arithmetic.conv_output_size(5, 3, 2, 1) == 3
+    assert conv_arithmetic.conv_transpose_output_size(3, 3, 2, 1) == 5
     # and what Keras layers do with the same settings
     x = np.zeros((1, 5, 5, 1), np.float32)
     assert keras.layers.Conv2D(1, 3, strides=2, padding="same")(x).shape[1] == 3
     y = np.zeros((1, 3, 3, 1), np.float32)
     assert keras.layers.Conv2DTranspose(1, 3, strides=2, padding="same", output_padding=0)(y).shape[1] == 5
     with pytest.raises(ValueError, match="output_padding must be smaller than stride"):
-        models.conv_transpose_output_size(3, 3, 2, 1, 2)
+        conv_arithmetic.conv_transpose_output_size(3, 3, 2, 1, 2)
     with pytest.raises(ValueError, match="kernel \\(9\\) is larger"):
-        models.conv_output_size(5, 9, 1, 1)
+        conv_arithmetic.conv_output_size(5, 9, 1, 1)
 
 
 def test_slerp_keeps_the_norm_and_ends():
     z0, z1 = np.array([3.0, 0.0]), np.array([0.0, 3.0])
-    path = gan.slerp(z0, z1, np.linspace(0, 1, 5))
+    path = latent.slerp(z0, z1, np.linspace(0, 1, 5))
     np.testing.assert_allclose(np.linalg.norm(path, axis=1), 3.0, rtol=1e-6)
     np.testing.assert_allclose(path[0], z0, atol=1e-6)
     np.testing.assert_allclose(path[-1], z1, atol=1e-6)
     # lerp's midpoint is shorter: sqrt(4.5) < 3
-    np.testing.assert_allclose(np.linalg.norm(gan.lerp(z0, z1, 0.5)), np.sqrt(4.5), rtol=1e-6)
+    np.testing.assert_allclose(np.linalg.norm(latent.lerp(z0, z1, 0.5)), np.sqrt(4.5), rtol=1e-6)
     # parallel vectors: no 0/0
-    np.testing.assert_allclose(gan.slerp(z0, 2 * z0, 0.5), 1.5 * z0, rtol=1e-6)
+    np.testing.assert_allclose(latent.slerp(z0, 2 * z0, 0.5), 1.5 * z0, rtol=1e-6)
     with pytest.raises(ValueError, match="same length"):
-        gan.slerp(np.zeros(2), np.zeros(3), 0.5)
+        latent.slerp(np.zeros(2), np.zeros(3), 0.5)
 
 
 def test_latent_arithmetic_hand_computed():
     a = np.array([[1.0, 2.0], [3.0, 4.0]])
     b = np.array([[1.0, 1.0]])
     c = np.array([0.5, -0.5])
-    np.testing.assert_allclose(gan.latent_arithmetic(a, b, c), [1.5, 1.5])  # [2, 3] - [1, 1] + [.5, -.5]
+    np.testing.assert_allclose(latent.latent_arithmetic(a, b, c), [1.5, 1.5])  # [2, 3] - [1, 1] + [.5, -.5]
     with pytest.raises(ValueError, match="same code size"):
-        gan.latent_arithmetic(a, b, np.zeros(3))
+        latent.latent_arithmetic(a, b, np.zeros(3))

@@ -1,12 +1,17 @@
 """The shipped MNIST classifier and the evaluation kit on real digits."""
 
-import argparse
 import json
 
 import numpy as np
 import pytest
 
-from gancourse import classifier, cli, data, metrics
+from gancourse import cli, data
+from gancourse.data.files import shipped_sha256
+from gancourse.evaluate import coverage, features, memorisation
+from gancourse.evaluate import report as kit
+from gancourse.nets import pretrained
+from gancourse.nets.classifier import CLASSIFIER_FILE, FEATURES_LAYER, build_classifier
+from gancourse.train import classifier_training
 
 
 @pytest.fixture(scope="module")
@@ -15,49 +20,49 @@ def mnist_mini():
 
 
 def test_build_classifier_shapes_and_size():
-    model = classifier.build_classifier()
+    model = build_classifier()
     x = np.zeros((2, 28, 28, 1), np.float32)
     probs = model(x, training=False)
     assert tuple(probs.shape) == (2, 10)
     np.testing.assert_allclose(np.sum(probs, axis=1), 1.0, rtol=1e-5)
-    assert model.get_layer(metrics.FEATURES_LAYER).output.shape[-1] == 128
+    assert model.get_layer(FEATURES_LAYER).output.shape[-1] == 128
     assert model.count_params() * 4 < 2_000_000  # float32 weights: the file stays under 2 MB
-    feats, probs2 = metrics.classifier_outputs(x, model)
+    feats, probs2 = features.classifier_outputs(x, model)
     assert feats.shape == (2, 128) and probs2.shape == (2, 10)
 
 
 def test_shipped_classifier_checksum_size_and_safe_mode():
     import keras
 
-    path = metrics.classifier_path()
+    path = pretrained.classifier_path()
     assert path.is_file(), "run: python -m gancourse pretrain mnist-classifier"
-    assert data.sha256_of(path) in data.shipped_sha256(metrics.CLASSIFIER_FILE)
+    assert data.sha256_of(path) in shipped_sha256(CLASSIFIER_FILE)
     assert path.stat().st_size < 2_000_000
     model = keras.saving.load_model(path, safe_mode=True, compile=False)
-    assert model.get_layer(metrics.FEATURES_LAYER).output.shape[-1] == 128
-    assert metrics.load_classifier() is metrics.load_classifier()  # cached
+    assert model.get_layer(FEATURES_LAYER).output.shape[-1] == 128
+    assert pretrained.load_classifier() is pretrained.load_classifier()  # cached
 
 
 def test_shipped_classifier_accuracy_on_mini_test_split(mnist_mini):
     assert len(mnist_mini.x_test) == 1000
-    accuracy = metrics.classifier_accuracy(mnist_mini.x_test, mnist_mini.y_test)
+    accuracy = features.classifier_accuracy(mnist_mini.x_test, mnist_mini.y_test)
     assert accuracy >= 0.99  # the course's bar for the classifier
 
 
 def test_tampered_or_missing_classifier_is_refused(monkeypatch, tmp_path):
-    monkeypatch.setattr(data, "shipped_sha256", lambda rel: ("0" * 64,))
+    monkeypatch.setattr(pretrained, "shipped_sha256", lambda rel: ("0" * 64,))
     with pytest.raises(data.ChecksumError, match="checksum mismatch"):
-        metrics.load_classifier()
-    monkeypatch.setattr(data, "shipped_data_dir", lambda: tmp_path)
+        pretrained.load_classifier()
+    monkeypatch.setattr(pretrained, "shipped_data_dir", lambda: tmp_path)
     with pytest.raises(FileNotFoundError, match="pretrain mnist-classifier"):
-        metrics.load_classifier()
+        pretrained.load_classifier()
     with pytest.raises(FileNotFoundError, match="classifier file not found"):
-        metrics.load_classifier(tmp_path / "nothing.keras")
+        pretrained.load_classifier(tmp_path / "nothing.keras")
 
 
 def test_real_test_digits_score_like_a_perfect_generator(mnist_mini):
     # 500 held-out test digits as "generated" samples, against the 5000 training digits
-    report = metrics.evaluate_samples(mnist_mini.x_test[:500], mnist_mini.x_train, kid_subsets=20)
+    report = kit.evaluate_samples(mnist_mini.x_test[:500], mnist_mini.x_train, kid_subsets=20)
     json.dumps(report)  # JSON-ready
     assert report["n"] == 500
     assert report["classes_covered"] == 10
@@ -70,7 +75,7 @@ def test_real_test_digits_score_like_a_perfect_generator(mnist_mini):
 
 def test_collapsed_generator_is_caught(mnist_mini):
     ones = mnist_mini.x_train[mnist_mini.y_train == 1][:500]
-    report = metrics.evaluate_samples(ones, mnist_mini.x_test, kid_subsets=5)
+    report = kit.evaluate_samples(ones, mnist_mini.x_test, kid_subsets=5)
     assert report["classes_covered"] == 1
     assert report["fd"] > 20 * report["fd_floor"]
     assert report["kid"] > 20 * max(report["kid_floor"], 1e-4)
@@ -78,7 +83,7 @@ def test_collapsed_generator_is_caught(mnist_mini):
 
 def test_copying_generator_is_caught(mnist_mini):
     copies = mnist_mini.x_train[:50]
-    report = metrics.evaluate_samples(copies, mnist_mini.x_test, train_images=mnist_mini.x_train,
+    report = kit.evaluate_samples(copies, mnist_mini.x_test, train_images=mnist_mini.x_train,
                                       kid_subsets=2)
     assert report["nearest_train_l2_median"] == 0.0
 
@@ -88,27 +93,27 @@ def test_evaluate_generator_with_a_keras_generator(mnist_mini):
 
     gen = keras.Sequential([keras.Input((8,)), keras.layers.Dense(784, activation="tanh"),
                             keras.layers.Reshape((28, 28, 1))])
-    report = metrics.evaluate_generator(gen, mnist_mini.x_train, n=100, seed=1, kid_subsets=2)
+    report = kit.evaluate_generator(gen, mnist_mini.x_train, n=100, seed=1, kid_subsets=2)
     expected = {"n", "fd", "fd_floor", "fd_ratio", "kid", "kid_std", "kid_floor", "kid_floor_std",
                 "classes_covered", "confident_share", "histogram", "nearest_train_l2_median",
                 "nearest_train_l2_min", "nn_samples", "seconds"}
     assert set(report) == expected and report["n"] == 100
     assert report["fd_ratio"] > 5  # an untrained generator is far from the digits
-    assert report == {**metrics.evaluate_generator(gen, mnist_mini.x_train, n=100, seed=1, kid_subsets=2),
+    assert report == {**kit.evaluate_generator(gen, mnist_mini.x_train, n=100, seed=1, kid_subsets=2),
                       "seconds": report["seconds"]}
 
 
 def test_real_vs_real_floor_from_images(mnist_mini):
     real = mnist_mini.x_train[:1000]
-    floor = metrics.real_vs_real_floor(real, 500, kid_subsets=10)
-    assert floor == metrics.real_vs_real_floor(metrics.classifier_features(real), 500, kid_subsets=10)
+    floor = kit.real_vs_real_floor(real, 500, kid_subsets=10)
+    assert floor == kit.real_vs_real_floor(features.classifier_features(real), 500, kid_subsets=10)
     assert floor["fd_floor"] > 0
 
 
 def test_training_is_deterministic(mnist_mini):
     x, y = mnist_mini.x_train[:256], mnist_mini.y_train[:256]
-    first, _ = classifier.train_classifier(x, y, epochs=1, batch_size=64, seed=3)
-    second, _ = classifier.train_classifier(x, y, epochs=1, batch_size=64, seed=3)
+    first, _ = classifier_training.train_classifier(x, y, epochs=1, batch_size=64, seed=3)
+    second, _ = classifier_training.train_classifier(x, y, epochs=1, batch_size=64, seed=3)
     for a, b in zip(first.get_weights(), second.get_weights()):
         np.testing.assert_array_equal(a, b)
 
@@ -116,12 +121,12 @@ def test_training_is_deterministic(mnist_mini):
 def test_pretrain_smoke_writes_only_where_told(tmp_path):
     sums_before = (data.shipped_data_dir() / "SHA256SUMS").read_text()
     with pytest.raises(ValueError, match="must not replace the shipped classifier"):
-        classifier.pretrain_mnist_classifier(argparse.Namespace(profile="smoke", seed=0, out=None))
+        classifier_training.pretrain_mnist_classifier(profile="smoke", seed=0, out=None)
     out = tmp_path / "clf.keras"
-    result = classifier.pretrain_mnist_classifier(argparse.Namespace(profile="smoke", seed=0, out=str(out)))
+    result = classifier_training.pretrain_mnist_classifier(profile="smoke", seed=0, out=str(out))
     assert out.is_file() and result["sha256"] == data.sha256_of(out)
     assert result["epochs"] == 1 and 0 <= result["test_accuracy"] <= 1
-    assert metrics.load_classifier(out).get_layer(metrics.FEATURES_LAYER) is not None
+    assert pretrained.load_classifier(out).get_layer(FEATURES_LAYER) is not None
     assert (data.shipped_data_dir() / "SHA256SUMS").read_text() == sums_before
     assert not list(tmp_path.glob("*.tmp*"))
 
@@ -142,15 +147,15 @@ def test_kit_figures_draw(mnist_mini):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from gancourse import plotting
+    from gancourse.show import curves, images
 
-    probs = metrics.classifier_probabilities(mnist_mini.x_test[:50])
-    ax = plotting.plot_class_histogram(metrics.class_histogram(probs))
+    probs = features.classifier_probabilities(mnist_mini.x_test[:50])
+    ax = curves.plot_class_histogram(coverage.class_histogram(probs))
     assert len(ax.patches) == 10
-    plotting.plot_class_histogram(probs)  # probabilities are accepted too
-    idx, dist = metrics.nearest_training_images(mnist_mini.x_test[:4], mnist_mini.x_train)
-    axes = plotting.show_nearest_neighbours(mnist_mini.x_test[:4], mnist_mini.x_train, idx, dist)
+    curves.plot_class_histogram(probs)  # probabilities are accepted too
+    idx, dist = memorisation.nearest_training_images(mnist_mini.x_test[:4], mnist_mini.x_train)
+    axes = images.show_nearest_neighbours(mnist_mini.x_test[:4], mnist_mini.x_train, idx, dist)
     assert axes.shape == (2, 4)
     with pytest.raises(ValueError, match="class_names has 3 entries"):
-        plotting.plot_class_histogram(np.full(10, 0.1), class_names="abc")
+        curves.plot_class_histogram(np.full(10, 0.1), class_names="abc")
     plt.close("all")

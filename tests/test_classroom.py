@@ -15,8 +15,11 @@ import sys
 import nbformat
 import pytest
 
-from gancourse import classroom, cli
-from gancourse.classroom import MarkupError
+from gancourse import cli
+from gancourse.classroom import exercise_table as tables
+from gancourse.classroom import grader, markup
+from gancourse.classroom import student as students
+from gancourse.classroom.markup import MarkupError
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "exercise_demo.ipynb"
@@ -25,7 +28,7 @@ DELIMITERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDE
 
 @pytest.fixture
 def demo():
-    return classroom.read_notebook(FIXTURE)
+    return markup.read_notebook(FIXTURE)
 
 
 def cell_with(nb, grade_id):
@@ -59,17 +62,17 @@ GOOD_TEST = "r = check(f)\n### BEGIN HIDDEN TESTS\nassert r.passed\n### END HIDD
 
 
 def test_exercises_lists_the_graded_cells(demo):
-    cells = classroom.exercises(demo)
+    cells = markup.exercises(demo)
     assert [(c.grade_id, c.kind, c.points) for c in cells] == [
         ("sigmoid", "solution", 0.0), ("sigmoid_test", "test", 2.0),
         ("kl", "solution", 0.0), ("kl_test", "test", 3.0)]
     assert [c.cell_id for c in cells] == [demo.cells[c.index].id for c in cells]
-    assert classroom.total_points(demo) == 5.0
+    assert markup.total_points(demo) == 5.0
 
 
 def test_well_formed_minimal_notebook_passes():
     nb = notebook((GOOD_SOLUTION, solution_meta()), (GOOD_TEST, grade_meta()))
-    assert [c.kind for c in classroom.exercises(nb)] == ["solution", "test"]
+    assert [c.kind for c in markup.exercises(nb)] == ["solution", "test"]
 
 
 @pytest.mark.parametrize("cells, message", [
@@ -98,7 +101,7 @@ def test_well_formed_minimal_notebook_passes():
 ])
 def test_malformed_markup_is_named(cells, message):
     with pytest.raises(MarkupError, match=message) as info:
-        classroom.exercises(notebook(*cells), "demo.ipynb")
+        markup.exercises(notebook(*cells), "demo.ipynb")
     assert "demo.ipynb: cell " in str(info.value)  # names the notebook and the cell
 
 
@@ -111,7 +114,7 @@ def test_markup_error_is_a_value_error_for_the_command_line():
 
 def test_student_version_replaces_solutions_and_drops_hidden_tests(demo):
     original = copy.deepcopy(demo)
-    student = classroom.make_student_notebook(demo)
+    student = students.make_student_notebook(demo)
     assert demo == original  # the source is not changed
     assert len(student.cells) == len(demo.cells)
     sigmoid = cell_with(student, "sigmoid").source
@@ -138,21 +141,21 @@ def test_markdown_solution_cell_gets_the_text_stub():
     nb.cells.append(nbformat.v4.new_markdown_cell("My answer: 42", metadata={"nbgrader": {
         "grade": True, "grade_id": "essay", "locked": False, "points": 2, "schema_version": 3,
         "solution": True, "task": False}}))
-    student = classroom.make_student_notebook(nb)
-    assert student.cells[0].source == classroom.TEXT_STUB
-    assert [(c.kind, c.points) for c in classroom.exercises(nb)] == [("manual", 2.0)]
+    student = students.make_student_notebook(nb)
+    assert student.cells[0].source == markup.TEXT_STUB
+    assert [(c.kind, c.points) for c in markup.exercises(nb)] == [("manual", 2.0)]
 
 
 def test_student_region_keeps_deeper_indentation():
     nb = notebook(("class A:\n    def f(self):\n        ### BEGIN SOLUTION\n        return 1\n"
                    "        ### END SOLUTION\n    g = 2", solution_meta()))
-    assert classroom.make_student_notebook(nb).cells[0].source == (
+    assert students.make_student_notebook(nb).cells[0].source == (
         "class A:\n    def f(self):\n        # YOUR CODE HERE\n        raise NotImplementedError()\n    g = 2")
 
 
 def test_student_files_are_byte_identical_across_runs(tmp_path):
-    a = classroom.write_student_versions(tmp_path / "a", FIXTURE)
-    b = classroom.write_student_versions(tmp_path / "b", FIXTURE)
+    a = students.write_student_versions(tmp_path / "a", FIXTURE)
+    b = students.write_student_versions(tmp_path / "b", FIXTURE)
     assert a[0].name == FIXTURE.name and a[0].read_bytes() == b[0].read_bytes()
     nbformat.validate(nbformat.read(a[0], as_version=4))
 
@@ -175,11 +178,11 @@ def test_student_command_one_chapter_and_unknown_chapter(tmp_path, capsys):
 
 
 def test_restore_tests_overwrites_edits_and_puts_back_deleted_cells(demo):
-    submission = classroom.make_student_notebook(demo)
+    submission = students.make_student_notebook(demo)
     cell_with(submission, "sigmoid_test").source = "result_sigmoid = checks.CheckResult('x', 'passed')"
     kl_test_id = cell_with(submission, "kl_test").id
     submission.cells = [c for c in submission.cells if c.id != kl_test_id]
-    restored, ids = classroom.restore_tests(submission, demo)
+    restored, ids = grader.restore_tests(submission, demo)
     assert ids == ["kl_test"]
     assert cell_with(restored, "sigmoid_test").source == cell_with(demo, "sigmoid_test").source
     assert [c.id for c in restored.cells] == [c.id for c in demo.cells]  # back in its place
@@ -200,7 +203,7 @@ def test_score_executed_reads_each_test_cell(demo):
     cell_with(nb, "kl_test").update(outputs=[printed("… check_kl_divergence: not implemented yet\n"),
                                              error("AssertionError", "")], execution_count=9)
     nb.cells[1].update(outputs=[error("ValueError", "bad")], execution_count=1)
-    rows, other = classroom.score_executed(nb, demo)
+    rows, other = grader.score_executed(nb, demo)
     assert [(r.grade_id, r.earned, r.points, r.status, r.detail) for r in rows] == [
         ("sigmoid_test", 0.0, 2.0, "failed", "CheckFailure: ✗ check_sigmoid: differs"),
         ("kl_test", 0.0, 3.0, "not implemented", "")]
@@ -208,22 +211,22 @@ def test_score_executed_reads_each_test_cell(demo):
     for grade_id in ("sigmoid_test", "kl_test"):
         cell_with(nb, grade_id).update(outputs=[printed("✓ passed\n")])
     cell_with(nb, "kl_test").execution_count = None
-    rows, _ = classroom.score_executed(nb, demo)
+    rows, _ = grader.score_executed(nb, demo)
     assert [(r.status, r.earned) for r in rows] == [("passed", 2.0), ("not run", 0.0)]
 
 
 def test_find_source_by_name_and_by_chapter_number(tmp_path):
     (tmp_path / "03_gan_math.ipynb").write_text("{}")
-    assert classroom.find_source("x/03_gan_math.ipynb", tmp_path) == tmp_path / "03_gan_math.ipynb"
-    assert classroom.find_source("03_gan_math-li-wei.ipynb", tmp_path) == tmp_path / "03_gan_math.ipynb"
+    assert grader.find_source("x/03_gan_math.ipynb", tmp_path) == tmp_path / "03_gan_math.ipynb"
+    assert grader.find_source("03_gan_math-li-wei.ipynb", tmp_path) == tmp_path / "03_gan_math.ipynb"
     with pytest.raises(FileNotFoundError, match="pass --source.*03_gan_math.ipynb"):
-        classroom.find_source("homework.ipynb", tmp_path)
+        grader.find_source("homework.ipynb", tmp_path)
 
 
 def test_report_table_lists_points_and_total(demo):
-    report = classroom.GradeReport(pathlib.Path("s.ipynb"), FIXTURE, [
-        classroom.GradeRow("sigmoid_test", 2, 2, "passed"),
-        classroom.GradeRow("kl_test", 3, 0, "failed", "CheckFailure: differs")], [(6, "c6", "NameError: x")], [])
+    report = grader.GradeReport(pathlib.Path("s.ipynb"), FIXTURE, [
+        grader.GradeRow("sigmoid_test", 2, 2, "passed"),
+        grader.GradeRow("kl_test", 3, 0, "failed", "CheckFailure: differs")], [(6, "c6", "NameError: x")], [])
     table = report.format_table().splitlines()
     assert table[2].split() == ["sigmoid_test", "2", "/", "2", "passed"]
     assert table[3].split()[:5] == ["kl_test", "0", "/", "3", "failed:"]
@@ -236,7 +239,7 @@ def test_report_table_lists_points_and_total(demo):
 
 
 def test_grade_command_gives_zero_to_the_stubs(tmp_path):
-    student = classroom.write_student_versions(tmp_path, FIXTURE)[0]
+    student = students.write_student_versions(tmp_path, FIXTURE)[0]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     out = subprocess.run([sys.executable, "-m", "gancourse", "grade", str(student), "--source", str(FIXTURE)],
                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
@@ -249,21 +252,21 @@ def test_grade_command_gives_zero_to_the_stubs(tmp_path):
 
 
 def test_grade_gives_full_marks_to_the_solution():
-    report = classroom.grade_notebook(FIXTURE, FIXTURE)
+    report = grader.grade_notebook(FIXTURE, FIXTURE)
     assert [(r.status, r.earned) for r in report.rows] == [("passed", 2.0), ("passed", 3.0)]
     assert (report.earned, report.possible, report.other_errors) == (5.0, 5.0, [])
 
 
 def test_grade_restores_tests_and_explains_a_wrong_answer(tmp_path, demo):
-    submission = classroom.make_student_notebook(demo)
+    submission = students.make_student_notebook(demo)
     cell_with(submission, "sigmoid").source = "def sigmoid(x):\n    return 1.0 / (1.0 + np.exp(x))  # sign slip"
     cell_with(submission, "sigmoid_test").source = "result_sigmoid = checks.CheckResult('check_sigmoid', 'passed')"
     cell_with(submission, "kl").source = cell_with(demo, "kl").source  # right answer ...
     kl_test_id = cell_with(submission, "kl_test").id
     submission.cells = [c for c in submission.cells if c.id != kl_test_id]  # ... test cell deleted
-    path = classroom.write_notebook(submission, tmp_path / "exercise_demo.ipynb")
+    path = markup.write_notebook(submission, tmp_path / "exercise_demo.ipynb")
 
-    report = classroom.grade_notebook(path, FIXTURE)
+    report = grader.grade_notebook(path, FIXTURE)
     rows = {r.grade_id: r for r in report.rows}
     assert (rows["sigmoid_test"].status, rows["sigmoid_test"].earned) == ("failed", 0.0)
     assert rows["sigmoid_test"].detail.startswith("CheckFailure: ✗ check_sigmoid: your function's output differs")
@@ -284,12 +287,12 @@ def test_grade_restores_tests_and_explains_a_wrong_answer(tmp_path, demo):
 
 def test_exercise_table_rows_come_from_the_notebooks(tmp_path):
     (tmp_path / "01_demo.ipynb").write_bytes(FIXTURE.read_bytes())
-    rows = classroom.exercise_rows(tmp_path)
+    rows = tables.exercise_rows(tmp_path)
     assert [(r["chapter"], r["grade_id"], r["points"], r["tests"]) for r in rows] == [
         ("01_demo", "sigmoid", 2.0, ["sigmoid_test"]), ("01_demo", "kl", 3.0, ["kl_test"])]
     assert rows[0]["checks"] == ["check_function"]
     assert rows[1]["statement"] == "Exercise 2 (3 points): KL divergence of two discrete distributions"
-    table = classroom.exercise_table(tmp_path).splitlines()
+    table = tables.exercise_table(tmp_path).splitlines()
     assert table[2] == ("| `01_demo` | `sigmoid` | 2 | `check_function` | "
                         "Exercise 1 (2 points): the logistic sigmoid |")
 
@@ -298,20 +301,20 @@ def test_update_exercise_table_rewrites_only_between_the_markers(tmp_path, capsy
     (tmp_path / "nbs").mkdir()
     (tmp_path / "nbs" / "01_demo.ipynb").write_bytes(FIXTURE.read_bytes())
     doc = tmp_path / "guide.md"
-    doc.write_text(f"intro\n{classroom.TABLE_BEGIN}\nold\n{classroom.TABLE_END}\noutro\n")
+    doc.write_text(f"intro\n{tables.TABLE_BEGIN}\nold\n{tables.TABLE_END}\noutro\n")
     assert cli.main(["exercises", "--notebooks", str(tmp_path / "nbs"), "--write", str(doc)]) == 0
     text = doc.read_text()
-    assert text.startswith("intro\n") and text.endswith(f"{classroom.TABLE_END}\noutro\n") and "old" not in text
-    assert "`sigmoid`" in text and not classroom.update_exercise_table(doc, tmp_path / "nbs")
+    assert text.startswith("intro\n") and text.endswith(f"{tables.TABLE_END}\noutro\n") and "old" not in text
+    assert "`sigmoid`" in text and not tables.update_exercise_table(doc, tmp_path / "nbs")
     doc.write_text("no markers")
     with pytest.raises(ValueError, match="marker"):
-        classroom.update_exercise_table(doc, tmp_path / "nbs")
+        tables.update_exercise_table(doc, tmp_path / "nbs")
 
 
 def test_teachers_guide_lists_every_exercise():
     guide = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
-    table = guide.split(classroom.TABLE_BEGIN)[1].split(classroom.TABLE_END)[0]
-    missing = [f"{r['chapter']}:{r['grade_id']}" for r in classroom.exercise_rows(ROOT / "notebooks")
+    table = guide.split(tables.TABLE_BEGIN)[1].split(tables.TABLE_END)[0]
+    missing = [f"{r['chapter']}:{r['grade_id']}" for r in tables.exercise_rows(ROOT / "notebooks")
                if f"| `{r['chapter']}` | `{r['grade_id']}` |" not in table]
     assert not missing, (f"docs/teaching.md lacks exercises {missing}; run "
                          f"`python -m gancourse exercises --write docs/teaching.md`")
@@ -325,16 +328,16 @@ def test_grader_survives_a_hanging_cell_and_a_dead_kernel(tmp_path, first_cell, 
     nb = notebook((first_cell, {}), (GOOD_SOLUTION, solution_meta("f")),
                   ("assert f(1) == 1\n### BEGIN HIDDEN TESTS\nassert f(2) == 2\n### END HIDDEN TESTS",
                    grade_meta("f_test")))
-    path = classroom.write_notebook(nb, tmp_path / "t.ipynb")
-    report = classroom.grade_notebook(path, path, timeout=3)
+    path = markup.write_notebook(nb, tmp_path / "t.ipynb")
+    report = grader.grade_notebook(path, path, timeout=3)
     assert [r.status for r in report.rows] == [row_status]
     assert report.other_errors == other
 
 
 def test_grader_and_checks_agree_on_the_stub_text():
-    from gancourse.checks import core
+    from gancourse.classroom.checks import core
 
-    assert classroom.NOT_IMPLEMENTED_TEXT == core.NOT_IMPLEMENTED_TEXT
+    assert markup.NOT_IMPLEMENTED_TEXT == core.NOT_IMPLEMENTED_TEXT
 
 
 def test_markdown_answer_regions_become_the_text_stub_and_stray_delimiters_are_errors():
@@ -343,7 +346,7 @@ def test_markdown_answer_regions_become_the_text_stub_and_stray_delimiters_are_e
                          "solution": True, "task": False}}
     nb.cells.append(nbformat.v4.new_markdown_cell(
         "Why is JSD flat?\n### BEGIN SOLUTION\nDisjoint supports.\n### END SOLUTION", metadata=meta))
-    assert classroom.make_student_notebook(nb).cells[0].source == "Why is JSD flat?\n" + classroom.TEXT_STUB
+    assert students.make_student_notebook(nb).cells[0].source == "Why is JSD flat?\n" + markup.TEXT_STUB
     nb.cells[0].metadata = {}
     with pytest.raises(MarkupError, match="no metadata.nbgrader"):
-        classroom.exercises(nb)
+        markup.exercises(nb)

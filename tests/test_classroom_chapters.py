@@ -28,15 +28,16 @@ import re
 
 import pytest
 
-from gancourse import classroom
-from gancourse.checks import core
+from gancourse.classroom import grader, markup
+from gancourse.classroom import student as students
+from gancourse.classroom.checks import core
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 def _has_exercises(path: pathlib.Path) -> bool:
-    nb = classroom.read_notebook(path)
+    nb = markup.read_notebook(path)
     return any((c.metadata.get("nbgrader") or {}).get("grade") for c in nb.cells)
 
 
@@ -79,19 +80,19 @@ def _region_bodies(source: str, begin: str, end: str) -> list[list[str]]:
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=ids(CHAPTERS))
 def test_exercise_markup_is_valid(path):
-    classroom.exercises(classroom.read_notebook(path), path.name)  # raises MarkupError with the cell
+    markup.exercises(markup.read_notebook(path), path.name)  # raises MarkupError with the cell
 
 
 @pytest.mark.parametrize("path", WITHOUT_EXERCISES, ids=ids(WITHOUT_EXERCISES))
 def test_chapter_without_exercises_is_its_own_student_version(path):
-    student = classroom.make_student_notebook(classroom.read_notebook(path))
-    assert classroom.notebook_text(student) == path.read_text(encoding="utf-8")
+    student = students.make_student_notebook(markup.read_notebook(path))
+    assert markup.notebook_text(student) == path.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("path", WITH_EXERCISES, ids=ids(WITH_EXERCISES))
 def test_student_version_has_no_answers_and_keeps_everything_else(path):
-    source = classroom.read_notebook(path)
-    student = classroom.make_student_notebook(source, path.name)
+    source = markup.read_notebook(path)
+    student = students.make_student_notebook(source, path.name)
     assert len(student.cells) == len(source.cells)
     for s, c in zip(source.cells, student.cells):
         assert (c.get("id"), c.cell_type, c.metadata) == (s.get("id"), s.cell_type, s.metadata)
@@ -99,23 +100,23 @@ def test_student_version_has_no_answers_and_keeps_everything_else(path):
         if not meta.get("solution") and not meta.get("grade"):
             assert c.source == s.source, f"{path.name}: cell {s.get('id')} changed"
             continue
-        assert not any(d in c.source for d in (classroom.BEGIN_SOLUTION, classroom.END_SOLUTION,
-                                               classroom.BEGIN_HIDDEN_TESTS, classroom.END_HIDDEN_TESTS))
+        assert not any(d in c.source for d in (markup.BEGIN_SOLUTION, markup.END_SOLUTION,
+                                               markup.BEGIN_HIDDEN_TESTS, markup.END_HIDDEN_TESTS))
         if meta.get("solution") and s.cell_type == "code":
-            bodies = _region_bodies(s.source, classroom.BEGIN_SOLUTION, classroom.END_SOLUTION)
+            bodies = _region_bodies(s.source, markup.BEGIN_SOLUTION, markup.END_SOLUTION)
             for body in bodies:
                 answer = "\n".join(line for line in body if line.strip())
                 assert answer not in c.source, f"{path.name}: the answer of {meta['grade_id']} is still there"
             # the lines around the regions are untouched, and each region became the stub at its indentation
-            kept = [line for line in c.source.split("\n") if line.strip() not in classroom.CODE_STUB]
-            assert kept == _strip_region_lines(s.source, classroom.BEGIN_SOLUTION, classroom.END_SOLUTION)
-            begins = [line for line in s.source.split("\n") if line.strip() == classroom.BEGIN_SOLUTION]
-            stubs = [line for line in c.source.split("\n") if line.strip() == classroom.CODE_STUB[1]]
+            kept = [line for line in c.source.split("\n") if line.strip() not in markup.CODE_STUB]
+            assert kept == _strip_region_lines(s.source, markup.BEGIN_SOLUTION, markup.END_SOLUTION)
+            begins = [line for line in s.source.split("\n") if line.strip() == markup.BEGIN_SOLUTION]
+            stubs = [line for line in c.source.split("\n") if line.strip() == markup.CODE_STUB[1]]
             assert [b[: len(b) - len(b.lstrip())] for b in begins] == [t[: len(t) - len(t.lstrip())] for t in stubs]
         if meta.get("grade") and s.cell_type == "code":
-            hidden = _region_bodies(s.source, classroom.BEGIN_HIDDEN_TESTS, classroom.END_HIDDEN_TESTS)
+            hidden = _region_bodies(s.source, markup.BEGIN_HIDDEN_TESTS, markup.END_HIDDEN_TESTS)
             assert c.source.rstrip() == "\n".join(_strip_region_lines(
-                s.source, classroom.BEGIN_HIDDEN_TESTS, classroom.END_HIDDEN_TESTS)).rstrip()
+                s.source, markup.BEGIN_HIDDEN_TESTS, markup.END_HIDDEN_TESTS)).rstrip()
             for body in hidden:
                 assert not any(line.strip() and line in c.source.split("\n") for line in body
                                if line.strip().startswith("assert")), "a hidden assertion leaked"
@@ -123,8 +124,8 @@ def test_student_version_has_no_answers_and_keeps_everything_else(path):
 
 @pytest.mark.parametrize("path", WITH_EXERCISES, ids=ids(WITH_EXERCISES))
 def test_each_exercise_is_stated_checked_and_asserted(path):
-    nb = classroom.read_notebook(path)
-    graded = classroom.exercises(nb, path.name)
+    nb = markup.read_notebook(path)
+    graded = markup.exercises(nb, path.name)
     solutions = [g for g in graded if g.kind == "solution"]
     tests = [g for g in graded if g.kind == "test"]
     assert solutions and tests, f"{path.name}: exercises need a solution cell and a test cell"
@@ -135,19 +136,19 @@ def test_each_exercise_is_stated_checked_and_asserted(path):
         assert any(t.index > sol.index for t in tests), f"{path.name}: no test cell after {sol.grade_id}"
     for test in tests:
         source = nb.cells[test.index].source
-        visible = "\n".join(_strip_region_lines(source, classroom.BEGIN_HIDDEN_TESTS, classroom.END_HIDDEN_TESTS))
+        visible = "\n".join(_strip_region_lines(source, markup.BEGIN_HIDDEN_TESTS, markup.END_HIDDEN_TESTS))
         assigned = [n.targets[0].id for n in ast.walk(ast.parse(visible))
                     if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
                     and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
                     and re.match(r"check_\w+", getattr(n.value.func, "attr", getattr(n.value.func, "id", "")))]
         assert assigned, f"{path.name}: test {test.grade_id} should assign result_<id> = checks.check_<concept>(fn)"
-        hidden = _region_bodies(source, classroom.BEGIN_HIDDEN_TESTS, classroom.END_HIDDEN_TESTS)
+        hidden = _region_bodies(source, markup.BEGIN_HIDDEN_TESTS, markup.END_HIDDEN_TESTS)
         assert hidden and any(f"assert {name}.passed" in line for body in hidden for line in body
                               for name in assigned), (
             f"{path.name}: test {test.grade_id}'s hidden tests should `assert {assigned[0]}.passed`")
         # nothing visible after the hidden tests: under the grader the visible part runs as in the student version
         last = [line for line in source.split("\n") if line.strip()][-1]
-        assert last.strip() == classroom.END_HIDDEN_TESTS, (
+        assert last.strip() == markup.END_HIDDEN_TESTS, (
             f"{path.name}: test {test.grade_id} should end with its hidden tests")
 
 
@@ -156,7 +157,7 @@ def test_each_exercise_is_stated_checked_and_asserted(path):
 
 def _chapter_checks():
     found = []
-    for module_name in ("gancourse.checks.basics", "gancourse.checks.gans"):
+    for module_name in ("gancourse.classroom.checks.basics", "gancourse.classroom.checks.gans"):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
@@ -201,8 +202,8 @@ def test_chapter_check_reports_a_stub_and_explains_a_wrong_answer(check, capsys)
 
 @pytest.mark.parametrize("path", WITH_EXERCISES, ids=ids(WITH_EXERCISES))
 def test_student_version_runs_and_scores_zero(path, tmp_path):
-    student = classroom.write_student_versions(tmp_path, path)[0]
-    report = classroom.grade_notebook(student)  # source found in notebooks/ by file name
+    student = students.write_student_versions(tmp_path, path)[0]
+    report = grader.grade_notebook(student)  # source found in notebooks/ by file name
     assert report.source.resolve() == path.resolve()
     assert report.other_errors == [], (
         f"{path.name}: cells outside the tests failed in the student version (they must not depend on the "

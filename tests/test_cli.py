@@ -9,7 +9,8 @@ import sys
 import nbformat
 import pytest
 
-from gancourse import cli, runner
+from gancourse import cli
+from gancourse.classroom import execute
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -43,12 +44,12 @@ def test_data_exits_non_zero_on_a_bad_checksum(tmp_path):
 
 
 def test_resolve_notebook_by_stem_number_and_path():
-    assert runner.resolve_notebook("00_start_here").name == "00_start_here.ipynb"
-    assert runner.resolve_notebook("0").name == "00_start_here.ipynb"
+    assert execute.resolve_notebook("00_start_here").name == "00_start_here.ipynb"
+    assert execute.resolve_notebook("0").name == "00_start_here.ipynb"
     path = ROOT / "notebooks" / "00_start_here.ipynb"
-    assert runner.resolve_notebook(str(path)) == path
+    assert execute.resolve_notebook(str(path)) == path
     with pytest.raises(FileNotFoundError, match="chapters: 00_start_here"):
-        runner.resolve_notebook("99_nothing")
+        execute.resolve_notebook("99_nothing")
 
 
 def test_run_writes_executed_copy_and_html(tmp_path):
@@ -75,15 +76,17 @@ def test_unknown_profile_and_unknown_names_are_errors():
     out = _cli("run", "00_start_here", "--profile", "laptop")
     assert out.returncode == 2 and "invalid choice" in out.stderr
     out = _cli("evaluate", "no-such-model")
-    assert out.returncode == 2 and "unknown evaluate name 'no-such-model'" in out.stderr
+    assert out.returncode == 2 and "invalid choice: 'no-such-model'" in out.stderr
 
 
 def test_registries_point_at_real_functions():
-    import importlib
+    from gancourse.cli.benchmarks import BENCHMARKS
+    from gancourse.cli.evaluations import EVALUATIONS
+    from gancourse.cli.pretraining import PRETRAINERS
 
-    for registry in (cli.EVALUATIONS, cli.PRETRAINERS, cli.BENCHMARKS):
-        for name, target in registry.items():
-            module, func = target.split(":")
-            assert callable(getattr(importlib.import_module(module), func)), name
-    for module in cli.EXTENSIONS:
-        assert callable(importlib.import_module(module).add_commands)
+    # the registries now hold the handlers themselves (no more "module:function" strings)
+    for registry in (EVALUATIONS, PRETRAINERS, BENCHMARKS):
+        for name, handler in registry.items():
+            assert callable(handler), name
+    for module in cli.COMMAND_MODULES:  # was cli.EXTENSIONS: every command module adds its commands
+        assert callable(module.add_commands)

@@ -12,24 +12,24 @@ def test_profiles_are_the_three_documented_ones():
     assert set(config.PROFILES) == {"smoke", "cpu", "gpu"}
 
 
+# Profile lost batch_size, epochs, toy_steps and width (unread; see notes/moves.md):
+# each chapter's own sizes now live in config.SIZES.
 @pytest.mark.parametrize(
-    "name, train_size, batch_size, epochs, toy_steps, width, eval_samples, mini",
+    "name, train_size, eval_samples, mini",
     [
-        ("smoke", 1024, 64, 1, 300, 8, 500, True),
-        ("cpu", None, 128, 5, 3000, 32, 5000, False),
-        ("gpu", None, 128, 25, 10000, 64, 10000, False),
+        ("smoke", 1024, 500, True),
+        ("cpu", None, 5000, False),
+        ("gpu", None, 10000, False),
     ],
 )
-def test_profile_sizes(name, train_size, batch_size, epochs, toy_steps, width, eval_samples, mini):
+def test_profile_sizes(name, train_size, eval_samples, mini):
     p = config.get_profile(name)
-    assert (p.name, p.train_size, p.batch_size, p.epochs, p.toy_steps, p.width,
-            p.eval_samples, p.mini_data) == (name, train_size, batch_size, epochs, toy_steps,
-                                             width, eval_samples, mini)
+    assert (p.name, p.train_size, p.eval_samples, p.mini_data) == (name, train_size, eval_samples, mini)
 
 
 def test_profiles_grow_from_smoke_to_gpu():
     s, c, g = (config.PROFILES[k] for k in ("smoke", "cpu", "gpu"))
-    for field in ("epochs", "toy_steps", "width", "eval_samples", "grid_size"):
+    for field in ("eval_samples", "grid_size"):
         assert getattr(s, field) < getattr(c, field) <= getattr(g, field), field
 
 
@@ -44,7 +44,7 @@ def test_profile_subset_caps_only_when_set():
 
 def test_profiles_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
-        config.PROFILES["cpu"].epochs = 1
+        config.PROFILES["cpu"].eval_samples = 1
 
 
 def test_environment_variable_picks_profile(monkeypatch):
@@ -54,9 +54,9 @@ def test_environment_variable_picks_profile(monkeypatch):
 
 def test_hardware_decides_when_unset(monkeypatch):
     monkeypatch.delenv(config.PROFILE_ENV, raising=False)
-    monkeypatch.setattr(config, "gpu_available", lambda: True)
+    monkeypatch.setattr(config.profiles, "gpu_available", lambda: True)
     assert config.get_profile().name == "gpu"
-    monkeypatch.setattr(config, "gpu_available", lambda: False)
+    monkeypatch.setattr(config.profiles, "gpu_available", lambda: False)
     assert config.get_profile().name == "cpu"
 
 
@@ -98,10 +98,10 @@ def test_backend_is_tensorflow():
 
 
 def test_gpu_advice_mentions_colab_runtime_switch(monkeypatch):
-    monkeypatch.setattr(config, "gpu_available", lambda: False)
-    monkeypatch.setattr(config, "in_colab", lambda: True)
+    monkeypatch.setattr(config.environment, "gpu_available", lambda: False)
+    monkeypatch.setattr(config.environment, "in_colab", lambda: True)
     assert "Change runtime type" in config.gpu_advice()
-    monkeypatch.setattr(config, "in_colab", lambda: False)
+    monkeypatch.setattr(config.environment, "in_colab", lambda: False)
     assert "cpu" in config.gpu_advice()
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from gancourse import config, data
+from gancourse.data import datasets, files
 
 SHARED = os.environ.get(data.DATA_ENV)
 needs_full = pytest.mark.skipif(
@@ -61,18 +62,18 @@ def test_mini_subsets_are_class_balanced(fname, n_train, n_test, per_train, per_
 
 
 def test_shipped_files_match_sha256sums():
-    sums = data._read_sums(data.shipped_data_dir() / "SHA256SUMS")
+    sums = files._read_sums(data.shipped_data_dir() / "SHA256SUMS")
     assert {"mini/mnist_mini.npz", "mini/fashion_mnist_mini.npz", "mini/olivetti_faces.npz"} <= set(sums)
     for rel, digest in sums.items():
         assert data.sha256_of(data.shipped_data_dir() / rel) == digest, rel
 
 
 def test_faces_ship_whole_and_match_known_hash():
-    assert data.sha256_of(MINI / "olivetti_faces.npz") in data.FACES.files[0].sha256
+    assert data.sha256_of(MINI / "olivetti_faces.npz") in datasets.FACES.files[0].sha256
 
 
 def test_keras_and_course_mnist_hashes_both_accepted():
-    accepted = data.MNIST.files[0].sha256
+    accepted = datasets.MNIST.files[0].sha256
     assert "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1" in accepted
     assert "99b6212d8b734503d7fa2e29ea6413bad62226998e56555f4a6b0b30072f1aec" in accepted
 
@@ -120,7 +121,7 @@ def test_corrupted_file_is_reported_and_left_untouched(tmp_path):
         data.load_mnist(path=f, profile="smoke")
     msg = str(err.value)
     assert str(f) in msg and before in msg
-    assert data._read_sums(data.shipped_data_dir() / "SHA256SUMS")["mini/mnist_mini.npz"] in msg
+    assert files._read_sums(data.shipped_data_dir() / "SHA256SUMS")["mini/mnist_mini.npz"] in msg
     assert "left untouched" in msg
     assert f.is_file() and data.sha256_of(f) == before
 
@@ -159,7 +160,7 @@ def test_missing_explicit_path(tmp_path):
 
 
 def test_missing_mini_subset_says_how_to_restore(monkeypatch, tmp_path):
-    monkeypatch.setattr(data, "shipped_data_dir", lambda: tmp_path)
+    monkeypatch.setattr(datasets, "shipped_data_dir", lambda: tmp_path)
     with pytest.raises(data.DatasetNotFoundError, match="git checkout data/mini"):
         data.load_mnist(profile="smoke")
 
@@ -195,11 +196,11 @@ def test_unknown_dataset_and_bad_types():
 
 def test_unit_range_round_trip():
     x = np.array([[0, 127, 255]], dtype=np.uint8)
-    y = data.to_unit_range(x)
+    y = data.uint8_to_tanh_range(x)
     np.testing.assert_allclose(y[..., 0], [[-1.0, 127 / 127.5 - 1, 1.0]], rtol=1e-6)
-    assert np.array_equal(data.to_uint8(y)[..., 0], x)
+    assert np.array_equal(data.tanh_range_to_uint8(y)[..., 0], x)
     with pytest.raises(TypeError, match="uint8"):
-        data.to_unit_range(x.astype(np.float32))
+        data.uint8_to_tanh_range(x.astype(np.float32))
 
 
 def test_balanced_subset_indices():
@@ -230,8 +231,8 @@ def test_pipeline_batches_and_errors():
 def test_deterministic_npz_bytes(tmp_path):
     a, b = tmp_path / "a.npz", tmp_path / "b.npz"
     arr = np.arange(12, dtype=np.uint8).reshape(3, 4)
-    data.write_deterministic_npz(a, x=arr, y=arr[0])
-    data.write_deterministic_npz(b, y=arr[0], x=arr)
+    files.write_deterministic_npz(a, x=arr, y=arr[0])
+    files.write_deterministic_npz(b, y=arr[0], x=arr)
     assert a.read_bytes() == b.read_bytes()
     with np.load(a) as z:
         assert np.array_equal(z["x"], arr)

@@ -26,7 +26,8 @@ SCRIPT = textwrap.dedent('''
     import keras
     import numpy as np
     from keras import ops
-    from gancourse import gan, models
+    from gancourse.nets import mlp
+    from gancourse.train import gan_trainer as gan
 
     class BatchNoiseGAN(gan.GAN):
         """z is read off the real batch, so both runs see the same noise."""
@@ -43,7 +44,7 @@ SCRIPT = textwrap.dedent('''
         x = np.random.default_rng(0).uniform(-1, 1, (32, 28, 28, 1)).astype("float32")
         with strategy.scope():
             keras.utils.set_random_seed(0)
-            model = BatchNoiseGAN(models.mlp_generator(8), models.mlp_discriminator(), 8, seed=1)
+            model = BatchNoiseGAN(mlp.mlp_generator(8), mlp.mlp_discriminator(), 8, seed=1)
             model.compile(keras.optimizers.SGD(0.5), keras.optimizers.SGD(0.5))
         hist = model.fit(tf.data.Dataset.from_tensors(x).repeat(), epochs=1, steps_per_epoch=2, verbose=0)
         weights = [float(np.sum(np.abs(v.numpy()))) for v in

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from gancourse import divergences as dv
+from gancourse.objectives import divergences as dv
 
 LOG2 = np.log(2.0)
 

@@ -10,35 +10,43 @@ import keras
 import numpy as np
 import pytest
 
-from gancourse import data, gan, metrics, pretrain
+from gancourse import data
+from gancourse.config import DCGANSizes
+from gancourse.data import files
+from gancourse.evaluate.features import classifier_features
+from gancourse.evaluate.frechet import frechet_distance
+from gancourse.evaluate.report import evaluate_generator, generate_samples
+from gancourse.nets import pretrained
+from gancourse.nets.latent import latent_noise
+from gancourse.train import pretrain, recipes
 
-FILES = sorted(f for parts in pretrain.PRETRAINED_FILES.values() for f in parts.values()) + sorted(
-    pretrain._ladder_file(step) for step in pretrain.RECIPES["dcgan-mnist"].ladder)
+FILES = sorted(f for parts in pretrained.PRETRAINED_FILES.values() for f in parts.values()) + sorted(
+    pretrained._ladder_file(step) for step in recipes.RECIPES["dcgan-mnist"].ladder)
 
 
 @pytest.mark.parametrize("fname", FILES)
 def test_listed_in_sha256sums_and_verified(fname):
-    path = pretrain.pretrained_dir() / fname
+    path = pretrained.pretrained_dir() / fname
     assert path.is_file(), f"{fname} missing: python -m gancourse pretrain ..."
-    data.verify_file(path, data.shipped_sha256(f"pretrained/{fname}"))
+    data.verify_file(path, files.shipped_sha256(f"pretrained/{fname}"))
 
 
 @pytest.mark.parametrize("fname", FILES)
 def test_loads_in_safe_mode_with_the_documented_shapes(fname):
-    model = keras.saving.load_model(pretrain.pretrained_dir() / fname, safe_mode=True)
+    model = keras.saving.load_model(pretrained.pretrained_dir() / fname, safe_mode=True)
     if "discriminator" in fname:
         out = model(np.zeros((3, 28, 28, 1), np.float32), training=False)
         assert out.shape == (3, 1)
     else:
         latent_dim = model.input_shape[1]
-        images = np.asarray(model(gan.latent_noise(5, latent_dim, seed=0), training=False))
+        images = np.asarray(model(latent_noise(5, latent_dim, seed=0), training=False))
         assert images.shape == (5, 28, 28, 1)
         assert images.min() >= -1.0 and images.max() <= 1.0
 
 
 def test_total_size_is_small():
     # issue 5: "tens of MB at most"; the shipped DCGAN and its three ladder rungs are 6.4 MB each
-    total = sum((pretrain.pretrained_dir() / f).stat().st_size for f in FILES)
+    total = sum((pretrained.pretrained_dir() / f).stat().st_size for f in FILES)
     assert total < 40e6, f"pretrained GANs take {total / 1e6:.1f} MB"
 
 
@@ -46,29 +54,30 @@ def test_load_pretrained_checks_the_hash(tmp_path, monkeypatch):
     fake_dir = tmp_path / "data"
     (fake_dir / "pretrained").mkdir(parents=True)
     (fake_dir / "mini").mkdir()
-    src = pretrain.pretrained_path("first-gan-mnist")
+    src = pretrained.pretrained_path("first-gan-mnist")
     target = fake_dir / "pretrained" / src.name
     target.write_bytes(src.read_bytes()[:-10] + b"0123456789")  # corrupted copy
     (fake_dir / "SHA256SUMS").write_text((data.shipped_data_dir() / "SHA256SUMS").read_text())
-    monkeypatch.setattr(data, "shipped_data_dir", lambda: fake_dir)
+    monkeypatch.setattr(pretrained, "shipped_data_dir", lambda: fake_dir)
+    monkeypatch.setattr(files, "shipped_data_dir", lambda: fake_dir)
     with pytest.raises(data.ChecksumError, match="checksum mismatch"):
-        pretrain.load_pretrained("first-gan-mnist")
+        pretrained.load_pretrained("first-gan-mnist")
     with pytest.raises(ValueError, match="unknown pretrained model"):
-        pretrain.load_pretrained("dcgan-cifar")
+        pretrained.load_pretrained("dcgan-cifar")
     with pytest.raises(ValueError, match="ships parts"):
-        pretrain.load_pretrained("first-gan-mnist", "discriminator")
+        pretrained.load_pretrained("first-gan-mnist", "discriminator")
 
 
 def test_save_reproducible_gives_identical_bytes(tmp_path):
-    g = pretrain.load_pretrained("dcgan-mnist")
-    assert pretrain.save_reproducible(g, tmp_path / "a.keras") == pretrain.save_reproducible(g, tmp_path / "b.keras")
+    g = pretrained.load_pretrained("dcgan-mnist")
+    assert pretrained.save_reproducible(g, tmp_path / "a.keras") == pretrained.save_reproducible(g, tmp_path / "b.keras")
 
 
 @pytest.fixture(scope="module")
 def dcgan_report():
     mnist = data.load_mnist(profile="smoke", subset=False)
     n = 500
-    return metrics.evaluate_generator(pretrain.load_pretrained("dcgan-mnist"), mnist.x_train, n=n, seed=0,
+    return evaluate_generator(pretrained.load_pretrained("dcgan-mnist"), mnist.x_train, n=n, seed=0,
                                       nn_samples=100)
 
 
@@ -90,29 +99,31 @@ def test_shipped_dcgan_does_not_copy_training_digits(dcgan_report):
 
 
 def test_ladder_improves_along_training():
-    ladder = pretrain.load_ladder()
+    ladder = pretrained.load_ladder()
     steps = list(ladder)
-    assert steps == sorted(steps) and steps[-1] == pretrain.RECIPES["dcgan-mnist"].steps
+    assert steps == sorted(steps) and steps[-1] == recipes.RECIPES["dcgan-mnist"].sizes.steps
     mnist = data.load_mnist(profile="smoke", subset=False)
-    real = metrics.classifier_features(mnist.x_train[:500])
-    fds = [metrics.frechet_distance(metrics.classifier_features(metrics.generate_samples(g, 500, seed=1)), real)
+    real = classifier_features(mnist.x_train[:500])
+    fds = [frechet_distance(classifier_features(generate_samples(g, 500, seed=1)), real)
            for g in ladder.values()]
     assert fds[-1] < fds[0], fds
 
 
 def test_train_recipe_writes_fresh_rungs_reproducibly_and_cleans_up(tmp_path):
-    recipe = pretrain.Recipe("dcgan-mnist", "dcgan", latent_dim=8, batch_size=16, steps=4, d_learning_rate=2e-4,
-                             g_learning_rate=1e-3, beta_1=0.5, width=4, start_filters=16, start_convs=1,
-                             mid_convs=1, d_downsamplings=3, steps_per_epoch=2, ladder=(1, 3),
-                             ship_discriminator=True, jit_compile=True)  # XLA: as the shipped recipe
+    sizes = DCGANSizes(latent_dim=8, architecture={"width": 4, "start_filters": 16, "start_convs": 1,
+                                                   "mid_convs": 1, "downsamplings": 3},
+                       batch_size=16, steps=4, steps_per_epoch=2, d_learning_rate=2e-4, g_learning_rate=1e-3,
+                       cosine_decay=False, jit_compile=True)  # XLA: as the shipped recipe
+    # dcgan-mnist ships its discriminator (nets.pretrained.PRETRAINED_FILES)
+    recipe = recipes.Recipe("dcgan-mnist", sizes, beta_1=0.5, ladder=(1, 3))
     images = data.load_mnist(profile="smoke").x_train[:64]
-    stale = tmp_path / "a" / pretrain._ladder_file(1)
+    stale = tmp_path / "a" / pretrained._ladder_file(1)
     stale.parent.mkdir()
     stale.write_bytes(b"a rung left over from an older recipe")
     first = pretrain.train_recipe(recipe, images, out_dir=tmp_path / "a", verbose=0)
     second = pretrain.train_recipe(recipe, images, out_dir=tmp_path / "b", verbose=0)
     assert first["steps"] == 4
-    assert sorted(first["files"]) == sorted([pretrain._ladder_file(1), pretrain._ladder_file(3),
+    assert sorted(first["files"]) == sorted([pretrained._ladder_file(1), pretrained._ladder_file(3),
                                              "dcgan_mnist_generator.keras", "dcgan_mnist_discriminator.keras"])
     assert first["files"] == second["files"]  # same seed, same CPU, XLA or not: the same bytes
     assert stale.read_bytes() != b"a rung left over from an older recipe"

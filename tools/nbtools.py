@@ -58,10 +58,10 @@ def new_notebook(name: str, cells: list) -> nbformat.NotebookNode:
 def write(nb: nbformat.NotebookNode, path: str | pathlib.Path) -> None:
     """Validate, strip outputs and write ``nb`` in the course's stable JSON layout.
 
-    The layout is :func:`gancourse.classroom.notebook_text`'s, so committed
+    The layout is :func:`gancourse.classroom.markup.notebook_text`'s, so committed
     notebooks and generated student versions are written the same way.
     """
-    from gancourse.classroom import notebook_text
+    from gancourse.classroom.markup import notebook_text
 
     pathlib.Path(path).write_text(notebook_text(nb), encoding="utf-8")
 

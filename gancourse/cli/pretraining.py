@@ -1,0 +1,33 @@
+"""``python -m gancourse pretrain NAME``: rebuild a file shipped in ``data/pretrained/``."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..train.classifier_training import pretrain_mnist_classifier
+from ..train.pretrain import pretrain
+from .common import add_registry_command
+
+
+def _pretrain_gan(name: str):
+    def handler(args: argparse.Namespace) -> dict:
+        return pretrain(name, seed=args.seed, out=args.out)
+
+    return handler
+
+
+def _pretrain_classifier(args: argparse.Namespace) -> dict:
+    return pretrain_mnist_classifier(profile=args.profile, seed=args.seed, out=args.out)
+
+
+PRETRAINERS = {
+    "first-gan-mnist": _pretrain_gan("first-gan-mnist"),
+    "dcgan-mnist": _pretrain_gan("dcgan-mnist"),
+    "mnist-classifier": _pretrain_classifier,
+}
+"""``pretrain`` names -> handlers."""
+
+
+def add_commands(sub) -> None:
+    """Add ``pretrain`` to the command line's sub-parsers."""
+    add_registry_command(sub, "pretrain", PRETRAINERS, "rebuild a file shipped in data/pretrained/")

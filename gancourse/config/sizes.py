@@ -1,0 +1,177 @@
+"""Each chapter's sizes under each profile: one small frozen dataclass per chapter.
+
+The sizes every chapter shares live on :class:`~gancourse.config.profiles.Profile`;
+those only one chapter needs (VAE latent sizes, GAN steps, ...) live here, the
+three profiles of a chapter next to each other so they can be compared at a
+glance. A notebook takes its chapter's object whole
+(``SIZES = config.chapter_sizes("dcgan")``); the pretraining recipes of
+:mod:`gancourse.train.pretrain` reuse the same classes for the shipped files.
+Every field is read by a notebook, a recipe or a command.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .profiles import Profile, get_profile
+
+
+@dataclasses.dataclass(frozen=True)
+class GenerativeModelsSizes:
+    """Chapter 1: the 2-D mixture, EM and the moment-matching sampler, the change-of-variables histogram."""
+
+    mixture_samples: int  # samples of the 2-D mixture fitted by EM
+    em_steps: int  # EM iterations
+    sampler_steps: int  # steps of the MMD moment-matching sampler
+    sampler_batch: int
+    sampler_width: int  # hidden units of the sampler's MLP
+    histogram_samples: int  # samples of X = f(Z) for the change-of-variables histogram
+
+
+@dataclasses.dataclass(frozen=True)
+class VAESizes:
+    """Chapter 2: MLP encoder/decoder (hidden units 2*width, width); cosine-decayed Adam; ELBO on the test split."""
+
+    kind: str  # "dense" or "conv"
+    width: int
+    batch_size: int
+    learning_rate: float
+    steps_per_execution: int
+    ae_epochs: int  # the plain autoencoder
+    epochs_2d: int  # the VAE with a 2-D latent
+    epochs_large: int  # the VAE with latent_large dimensions
+    latent_large: int
+    elbo_samples: int  # draws of z per test image for the ELBO
+
+
+@dataclasses.dataclass(frozen=True)
+class GANMathSizes:
+    """Chapter 3: the 1-D GAN of Goodfellow et al.'s Figure 1 (both nets' Adam with beta_1 = 0.5)."""
+
+    gan_steps: int
+    batch_size: int
+    width: int  # hidden units of both MLPs
+    learning_rate: float
+    snapshot_every: int  # steps between Figure-1 snapshots
+    kde_samples: int  # generator samples per density estimate
+
+
+@dataclasses.dataclass(frozen=True)
+class FirstGANSizes:
+    """Chapter 4 and the ``first-gan-mnist`` recipe: seed 001's MLP GAN.
+
+    ``steps`` training steps of ``batch_size`` images, ``steps_per_epoch`` per
+    Keras epoch (one point of the loss curves), ``snapshot_every`` between
+    grids and D histograms, ``compare_steps`` per run of the saturating vs
+    non-saturating comparison; ``use_pretrained``: show the shipped generator
+    after a short run (smoke).
+    """
+
+    latent_dim: int
+    batch_size: int
+    learning_rate: float  # both players' Adam rate
+    steps: int
+    steps_per_epoch: int
+    snapshot_every: int = 500
+    compare_steps: int = 0
+    use_pretrained: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class DCGANSizes:
+    """Chapter 5 and the ``dcgan-mnist`` recipe.
+
+    ``architecture``: keyword arguments of :func:`gancourse.nets.dcgan.dcgan_networks`.
+    ``d_learning_rate``/``g_learning_rate``: the players' Adam rates, decayed
+    to 0 on a cosine over ``steps`` when ``cosine_decay``. ``jit_compile``:
+    XLA for the step. ``extra_steps``/``extra_width``: the Fashion-MNIST and
+    faces options of chapter 5.
+    """
+
+    latent_dim: int
+    architecture: dict
+    batch_size: int
+    steps: int
+    steps_per_epoch: int
+    d_learning_rate: float
+    g_learning_rate: float
+    cosine_decay: bool
+    jit_compile: bool
+    snapshot_every: int = 500
+    use_pretrained: bool = False
+    extra_steps: int = 0
+    extra_width: int = 0
+
+
+SIZES: dict[str, dict[str, object]] = {
+    "generative_models": {
+        "smoke": GenerativeModelsSizes(mixture_samples=2000, em_steps=100, sampler_steps=150, sampler_batch=256,
+                                       sampler_width=32, histogram_samples=20000),
+        "cpu": GenerativeModelsSizes(mixture_samples=5000, em_steps=300, sampler_steps=1500, sampler_batch=512,
+                                     sampler_width=64, histogram_samples=200000),
+        "gpu": GenerativeModelsSizes(mixture_samples=10000, em_steps=300, sampler_steps=3000, sampler_batch=1024,
+                                     sampler_width=128, histogram_samples=1000000),
+    },
+    # cpu: python -m gancourse evaluate vae-mnist
+    "vae": {
+        "smoke": VAESizes(kind="dense", width=64, batch_size=64, learning_rate=2e-3, steps_per_execution=1,
+                          ae_epochs=10, epochs_2d=10, epochs_large=10, latent_large=16, elbo_samples=1),
+        "cpu": VAESizes(kind="dense", width=256, batch_size=128, learning_rate=2e-3, steps_per_execution=25,
+                        ae_epochs=2, epochs_2d=5, epochs_large=14, latent_large=32, elbo_samples=1),
+        "gpu": VAESizes(kind="dense", width=512, batch_size=128, learning_rate=1e-3, steps_per_execution=25,
+                        ae_epochs=10, epochs_2d=30, epochs_large=100, latent_large=50, elbo_samples=1),
+    },
+    "gan_math": {
+        "smoke": GANMathSizes(gan_steps=1500, batch_size=128, width=32, learning_rate=1e-3, snapshot_every=100,
+                              kde_samples=2000),
+        "cpu": GANMathSizes(gan_steps=3000, batch_size=128, width=32, learning_rate=5e-4, snapshot_every=50,
+                            kde_samples=10000),
+        "gpu": GANMathSizes(gan_steps=6000, batch_size=256, width=64, learning_rate=5e-4, snapshot_every=100,
+                            kde_samples=20000),
+    },
+    # smoke trains briefly, then shows the shipped generator
+    "first_gan": {
+        "smoke": FirstGANSizes(latent_dim=128, batch_size=64, learning_rate=1e-4, steps=60, steps_per_epoch=20,
+                               snapshot_every=10, compare_steps=40, use_pretrained=True),
+        "cpu": FirstGANSizes(latent_dim=128, batch_size=64, learning_rate=1e-4, steps=8000, steps_per_epoch=500,
+                             snapshot_every=500, compare_steps=2500),
+        "gpu": FirstGANSizes(latent_dim=128, batch_size=64, learning_rate=1e-4, steps=30000, steps_per_epoch=1000,
+                             snapshot_every=1000, compare_steps=10000),
+    },
+    # smoke and cpu: the compact variant (7x7 start with more channels and a stride-1 conv, two stride-1
+    # convs at 14x14, D with a third stride-2 conv); gpu: the paper's layer list.
+    # cpu: the 10-minute bar of benchmarks/README.md (python -m gancourse evaluate dcgan-profile-run);
+    # batch 32 instead of the paper's 128: on a CPU the step time scales with the batch, and twice
+    # the updates on the same images gave a lower FD (benchmarks/README.md). jit_compile: XLA made the
+    # compact DCGAN's batch-32 step 1.6x faster on one 2-core machine (95 -> 60 ms; 72 ms with the
+    # 14x14 convs) and 1.14x on another (47 -> 41 ms with them), so 7,500 steps fit in the 10 minutes
+    # instead of 5,500; smoke leaves it off, since compiling takes longer than its 40 steps.
+    "dcgan": {
+        "smoke": DCGANSizes(latent_dim=64, architecture={"width": 8, "start_filters": 32, "start_convs": 1,
+                                                         "mid_convs": 2, "downsamplings": 3},
+                            batch_size=64, steps=40, steps_per_epoch=20, snapshot_every=10, d_learning_rate=2e-4,
+                            g_learning_rate=1e-3, cosine_decay=True, jit_compile=False, use_pretrained=True,
+                            extra_steps=10, extra_width=8),
+        "cpu": DCGANSizes(latent_dim=64, architecture={"width": 32, "start_filters": 128, "start_convs": 1,
+                                                       "mid_convs": 2, "downsamplings": 3},
+                          batch_size=32, steps=7500, steps_per_epoch=500, snapshot_every=500, d_learning_rate=2e-4,
+                          g_learning_rate=1e-3, cosine_decay=True, jit_compile=True, extra_steps=600,
+                          extra_width=16),
+        "gpu": DCGANSizes(latent_dim=100, architecture={"width": 64}, batch_size=128, steps=10000,
+                          steps_per_epoch=1000, snapshot_every=500, d_learning_rate=2e-4, g_learning_rate=2e-4,
+                          cosine_decay=False, jit_compile=True, extra_steps=5000, extra_width=64),
+    },
+}
+"""``SIZES[chapter][profile_name]``: the sizes object of a chapter under a profile."""
+
+
+def chapter_sizes(chapter: str, profile: Profile | str | None = None):
+    """The sizes object ``chapter`` uses under ``profile`` (default: the profile in force).
+
+    Raises:
+        ValueError: no sizes are registered for ``chapter``.
+    """
+    prof = profile if isinstance(profile, Profile) else get_profile(profile)
+    if chapter not in SIZES:
+        raise ValueError(f"no sizes for chapter {chapter!r}; known: {', '.join(sorted(SIZES))}")
+    return SIZES[chapter][prof.name]

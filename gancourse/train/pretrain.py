@@ -1,0 +1,133 @@
+"""Rebuilding the pretrained GANs shipped in ``data/pretrained/`` from their recipes, reproducibly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pathlib
+import shutil
+import time
+
+import numpy as np
+
+from .. import config
+from ..config import import_tensorflow
+from ..config.validate import check_choice, check_seed
+from ..data.datasets import load_mnist
+from ..data.files import set_sha256_line, sha256_of
+from ..data.pipelines import training_stream
+from ..nets.dcgan import dcgan_networks
+from ..nets.mlp import mlp_discriminator, mlp_generator
+from ..nets.pretrained import (
+    PRETRAINED_FILES,
+    _ladder_file,
+    pretrained_dir,
+    save_reproducible,
+)
+from .checkpoints import GANCheckpoint
+from .divergence_stop import DivergenceStop
+from .gan_trainer import GAN
+from .recipes import RECIPES, Recipe
+
+
+def build_recipe_gan(recipe: Recipe):
+    """The compiled :class:`gancourse.gan.GAN` of ``recipe`` (weights seeded by ``recipe.seed``)."""
+    import_tensorflow()
+    import keras
+
+    config.seed_everything(recipe.seed)
+    sizes = recipe.sizes
+    if recipe.model == "mlp":
+        generator = mlp_generator(sizes.latent_dim)
+        discriminator = mlp_discriminator(activation=recipe.d_activation)
+    else:
+        generator, discriminator = dcgan_networks(sizes.latent_dim, **sizes.architecture)
+    model = GAN(generator, discriminator, seed=recipe.seed)
+
+    def rate(value):
+        if not getattr(sizes, "cosine_decay", False):
+            return value
+        return keras.optimizers.schedules.CosineDecay(value, decay_steps=sizes.steps)
+
+    model.compile(keras.optimizers.Adam(rate(recipe.d_learning_rate), beta_1=recipe.beta_1),
+                  keras.optimizers.Adam(rate(recipe.g_learning_rate), beta_1=recipe.beta_1),
+                  steps_per_execution=10, jit_compile=getattr(sizes, "jit_compile", False))
+    return model
+
+
+def train_recipe(recipe: Recipe, images: np.ndarray, *, out_dir, checkpoint_dir=None, verbose: int = 2) -> dict:
+    """Train ``recipe`` on ``images`` and write its files into ``out_dir``; return their hashes.
+
+    Trains in chunks of ``steps_per_epoch`` through ``fit()`` with a
+    :class:`~gancourse.callbacks.GANCheckpoint` (so an interrupted rebuild
+    resumes where it stopped) and a :class:`~gancourse.callbacks.DivergenceStop`.
+    Ladder rungs are written as the run passes them (a stale file from an
+    earlier run is replaced); the default checkpoint folder
+    ``out_dir/.checkpoints-NAME`` is removed once every file is written.
+    """
+    out_dir = pathlib.Path(out_dir)
+    model = build_recipe_gan(recipe)
+    ckpt_dir = pathlib.Path(checkpoint_dir or out_dir / f".checkpoints-{recipe.name}")
+    ckpt = GANCheckpoint(ckpt_dir, keep=1)
+    # NaN and explosion only: a discriminator that stays ahead is normal for these recipes
+    stop = DivergenceStop(patience=10**9, raise_error=True)
+    start = ckpt.restore(model)
+    sizes = recipe.sizes
+    stops = sorted({*recipe.ladder, sizes.steps})
+    if sizes.steps % sizes.steps_per_epoch or any(not 0 < s < sizes.steps for s in recipe.ladder):
+        raise ValueError("sizes.steps must be a multiple of steps_per_epoch and ladder steps inside (0, steps)")
+    written = {}
+    began = time.perf_counter()
+    epoch, step = start.epoch, start.step
+    # Ladder rungs can fall inside an epoch: run short epochs up to each rung.
+    for target in stops:
+        passes_rung = step < target  # rungs behind a resumed run were written before the interruption
+        while step < target:
+            n = min(target - step, sizes.steps_per_epoch - step % sizes.steps_per_epoch)
+            stream = training_stream(images, batch_size=sizes.batch_size, seed=recipe.seed, start_step=step)
+            model.fit(stream, epochs=epoch + 1, initial_epoch=epoch, steps_per_epoch=n,
+                      callbacks=[ckpt, stop], verbose=verbose)
+            epoch, step = epoch + 1, step + n
+        if target in recipe.ladder and passes_rung:
+            save_reproducible(model.generator, out_dir / _ladder_file(target))
+    for target in recipe.ladder:  # rungs written before an interruption count too
+        written[_ladder_file(target)] = sha256_of(out_dir / _ladder_file(target))
+    for part, fname in PRETRAINED_FILES[recipe.name].items():
+        network = model.generator if part == "generator" else model.discriminator
+        written[fname] = save_reproducible(network, out_dir / fname)
+    if checkpoint_dir is None:  # every file is written: the default resume point has done its job
+        shutil.rmtree(ckpt_dir, ignore_errors=True)
+    return {"files": written, "steps": step, "train_seconds": round(time.perf_counter() - began, 1)}
+
+
+
+
+def _training_images() -> tuple[np.ndarray, str]:
+    """The full MNIST training set (pretraining ignores the profile's subset; never the mini subset)."""
+    mnist = load_mnist(profile="cpu", subset=False, mini=False)
+    return mnist.x_train, mnist.source
+
+
+def pretrain(name: str, *, seed: int = 0, out: str | os.PathLike | None = None) -> dict:
+    """Rebuild the shipped files of recipe ``name``; with ``out``, write them there and leave SHA256SUMS alone."""
+    check_choice(name, "name", RECIPES)
+    recipe = RECIPES[name]
+    seed = check_seed(seed)
+    if seed != recipe.seed:
+        recipe = dataclasses.replace(recipe, seed=seed)
+    out_dir = pathlib.Path(out) if out else pretrained_dir()
+    images, source = _training_images()
+    result = train_recipe(recipe, images, out_dir=out_dir)
+    shipped = out_dir.resolve() == pretrained_dir().resolve()
+    for fname, digest in result["files"].items():
+        if shipped:
+            set_sha256_line(f"pretrained/{fname}", digest)
+        print(f"{digest}  pretrained/{fname}", flush=True)
+    print(f"wrote {len(result['files'])} file(s) to {out_dir}"
+          + ("; data/SHA256SUMS updated" if shipped else "; data/SHA256SUMS left alone (--out)"), flush=True)
+    return {"recipe": dataclasses.asdict(recipe), "data": source, "out": str(out_dir), **result}
+
+
+
+
