@@ -12,7 +12,7 @@ def test_profiles_are_the_three_documented_ones():
     assert set(config.PROFILES) == {"smoke", "cpu", "gpu"}
 
 
-# Profile lost batch_size, epochs, toy_steps and width (unread; see notes/moves.md):
+# Profile lost batch_size, epochs, toy_steps and width (read by nothing; docs/architecture.md):
 # each chapter's own sizes now live in config.SIZES.
 @pytest.mark.parametrize(
     "name, train_size, eval_samples, mini",
@@ -119,3 +119,23 @@ def test_tensorflow_start_up_is_quiet():
     assert out.stdout.split() == ["tensorflow", "3.0"]
     for noise in ("cudart_stub", "cuInit", "oneDNN", "absl::InitializeLog"):
         assert noise not in out.stderr, out.stderr
+
+
+def test_every_chapter_has_one_frozen_sizes_class_for_all_three_profiles():
+    import dataclasses
+
+    for chapter, by_profile in config.SIZES.items():
+        assert set(by_profile) == set(config.PROFILES), chapter
+        kinds = {type(sizes) for sizes in by_profile.values()}
+        assert len(kinds) == 1 and dataclasses.is_dataclass(kinds.pop()), chapter
+        sizes = config.chapter_sizes(chapter, "cpu")
+        assert sizes is by_profile["cpu"]
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            sizes.__setattr__(dataclasses.fields(sizes)[0].name, None)
+
+
+def test_pretraining_recipes_reuse_the_chapter_sizes_classes():
+    from gancourse.train.recipes import RECIPES
+
+    assert type(RECIPES["first-gan-mnist"].sizes) is type(config.chapter_sizes("first_gan", "cpu"))
+    assert type(RECIPES["dcgan-mnist"].sizes) is type(config.chapter_sizes("dcgan", "cpu"))

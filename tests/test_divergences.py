@@ -161,3 +161,26 @@ def test_vae_kl_rejects_bad_shapes():
         dv.gaussian_kl_to_standard_normal(np.zeros((2, 3)), np.zeros((2, 4)))
     with pytest.raises(ValueError, match=r"\(batch, latent_dim\)"):
         dv.gaussian_kl_to_standard_normal(np.zeros(3), np.zeros(3))
+
+
+def test_the_clips_absorb_rounding_only():
+    """KL's clip at 0 and JS's at log 2 guard against rounding; they never hide a real value."""
+    rng = np.random.default_rng(3)
+    p = rng.dirichlet(np.ones(6), size=200)
+    q = rng.dirichlet(np.ones(6), size=200)
+    raw_kl = np.sum(dv.xlogy_ratio(p, q), axis=-1)
+    np.testing.assert_allclose(dv.kl_divergence(p, q), raw_kl, rtol=0, atol=1e-12)
+    assert dv.kl_divergence(p[0], p[0]) == 0.0
+    # Off by 5e-7 (inside the sum tolerance): renormalised, so the result is 0, not a clipped -5e-7.
+    assert dv.kl_divergence(p[0], p[0] * (1 + 5e-7)) == pytest.approx(0.0, abs=1e-15)
+    assert dv.kl_divergence(p[0] * (1 + 5e-7), p[0] * (1 - 5e-7)) == pytest.approx(0.0, abs=1e-15)
+    # Disjoint supports: exactly log 2 at most, and within rounding of it.
+    js = dv.js_divergence([0.5, 0.5, 0.0, 0.0], [0.0, 0.0, 0.3, 0.7])
+    assert js <= np.log(2.0) and js == pytest.approx(np.log(2.0), abs=1e-15)
+
+
+def test_slightly_unnormalised_inputs_are_renormalised_not_clipped():
+    p = np.array([0.2, 0.3, 0.5])
+    q = np.array([0.3, 0.3, 0.4])
+    exact = dv.kl_divergence(p, q)
+    assert dv.kl_divergence(p * (1 + 8e-7), q) == pytest.approx(exact, rel=1e-12)

@@ -87,7 +87,7 @@ def test_trace_sqrt_product_known_values():
     (np.zeros((10, 3)), np.zeros((10, 4)), "feats_a has 3 features per sample but feats_b has 4"),
     (np.zeros((1, 3)), np.zeros((10, 3)), "feats_a needs at least 2 samples"),
     (np.zeros((10,)), np.zeros((10, 3)), "feats_a must be a 2-D array"),
-    (np.zeros((10, 3)), np.full((10, 3), np.nan), "feats_b contains NaN"),
+    (np.zeros((10, 3)), np.full((10, 3), np.nan), "feats_b must be finite"),
 ])
 def test_fd_bad_inputs(a, b, match):
     with pytest.raises(ValueError, match=match):
@@ -140,7 +140,7 @@ def test_real_vs_real_floor_on_features():
 
 PROBS = np.array([
     [0.95, 0.05, 0.0],
-    [0.10, 0.90, 0.0],   # exactly 0.9: not confident (strictly greater)
+    [0.10, 0.90, 0.0],   # exactly 0.9: confident (chapter 4's definition: p >= 0.9)
     [0.20, 0.79, 0.01],
     [0.00, 0.01, 0.99],
 ])
@@ -152,7 +152,7 @@ def test_histogram_coverage_confident_share_hand_made():
     assert hist.sum() == pytest.approx(1.0)
     assert class_coverage(PROBS) == 3
     assert class_coverage(PROBS, min_share=0.3) == 1
-    assert confident_share(PROBS) == pytest.approx(0.5)
+    assert confident_share(PROBS) == pytest.approx(0.75)
     assert confident_share(PROBS, threshold=0.5) == pytest.approx(1.0)
 
 

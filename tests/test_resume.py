@@ -34,14 +34,6 @@ def _make_gan(init_seed, jit_compile=False):
     return model
 
 
-def _state(model):
-    out = {}
-    for prefix, obj in (("g", model.generator), ("d", model.discriminator),
-                        ("g_opt", model.g_optimizer), ("d_opt", model.d_optimizer)):
-        for i, v in enumerate(obj.variables):
-            out[f"{prefix}/{i}/{v.path}"] = np.array(v.numpy())
-    out["seed"] = np.array(model.seed_generator.state.numpy())
-    return out
 
 
 class _Interrupt(keras.callbacks.Callback):
@@ -66,14 +58,14 @@ def _fit(model, ckpt, extra=()):
 def uninterrupted(tmp_path_factory):
     reference = _make_gan(0)
     _fit(reference, checkpoints.GANCheckpoint(tmp_path_factory.mktemp("ref")))
-    return _state(reference)
+    return checkpoints.training_state(reference)
 
 
 @pytest.fixture(scope="module")
 def uninterrupted_xla(tmp_path_factory):
     reference = _make_gan(0, jit_compile=True)
     _fit(reference, checkpoints.GANCheckpoint(tmp_path_factory.mktemp("ref_xla")))
-    return _state(reference)
+    return checkpoints.training_state(reference)
 
 
 @pytest.mark.parametrize("interrupt_at", [7, 13])
@@ -96,7 +88,7 @@ def _check_resume(tmp_path, interrupt_at, expected, *, jit_compile):
     resumed = _make_gan(1, jit_compile)  # other initial weights: everything must come from the checkpoint
     start = _fit(resumed, checkpoints.GANCheckpoint(tmp_path / "run"))
     assert start.epoch == interrupt_at // STEPS_PER_EPOCH and start.step == saved["step"]
-    got = _state(resumed)
+    got = checkpoints.training_state(resumed)
     assert got.keys() == expected.keys()
     for key in expected:
         np.testing.assert_array_equal(got[key], expected[key], err_msg=key)

@@ -1,4 +1,4 @@
-"""Grading a submitted notebook: restore the hidden tests, execute it, score every graded cell.
+"""Grading a submitted notebook: restore the hidden tests, execute it in isolation, score every graded cell.
 """
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ import dataclasses
 import os
 import pathlib
 import re
-import sys
 from typing import Any
 
 from .execute import execute_notebook, list_notebooks, notebooks_dir
@@ -37,6 +36,8 @@ class GradeReport:
         other_errors: ``(cell_index, cell_id, error line)`` of errors in cells that are not test cells.
         restored: grade_ids of test cells the submission had deleted (put back from the source).
         executed: the executed notebook (with outputs).
+        stopped: one line when execution stopped before the end (which cell, and why: a time limit,
+            a dead kernel); empty when every cell ran.
     """
 
     submission: pathlib.Path
@@ -45,6 +46,7 @@ class GradeReport:
     other_errors: list[tuple[int, str, str]]
     restored: list[str]
     executed: Any = dataclasses.field(default=None, repr=False)
+    stopped: str = ""
 
     @property
     def earned(self) -> float:
@@ -59,7 +61,8 @@ class GradeReport:
         return {"submission": str(self.submission), "source": str(self.source),
                 "earned": self.earned, "possible": self.possible,
                 "rows": [dataclasses.asdict(r) for r in self.rows],
-                "other_errors": [list(e) for e in self.other_errors], "restored": self.restored}
+                "other_errors": [list(e) for e in self.other_errors], "restored": self.restored,
+                "stopped": self.stopped}
 
     def format_table(self) -> str:
         """The score table as text: one line per exercise, then the total."""
@@ -75,6 +78,8 @@ class GradeReport:
             lines.append(f"restored from the source (missing in the submission): {', '.join(self.restored)}")
         for index, cell_id, error in self.other_errors:
             lines.append(f"error outside the tests, cell {index} ({cell_id}): {error}")
+        if self.stopped:
+            lines.append(f"execution stopped: {self.stopped}")
         return "\n".join(lines)
 
 
@@ -154,8 +159,12 @@ def _printed(outputs) -> str:
     return "".join(out.get("text", "") for out in outputs if out.get("output_type") == "stream")
 
 
-def score_executed(nb, source_nb) -> tuple[list[GradeRow], list[tuple[int, str, str]]]:
-    """Score an executed notebook: the rows of the graded cells and the errors outside them."""
+def score_executed(nb, source_nb, not_run: str = "the notebook stopped before this cell"
+                   ) -> tuple[list[GradeRow], list[tuple[int, str, str]]]:
+    """Score an executed notebook: the rows of the graded cells and the errors outside them.
+
+    ``not_run`` is the detail of a test cell that never ran (why execution stopped).
+    """
     graded = {c.grade_id: c for c in exercises(source_nb, "source")}
     rows, other_errors, test_indices = [], [], set()
     by_id = {}
@@ -173,7 +182,7 @@ def score_executed(nb, source_nb) -> tuple[list[GradeRow], list[tuple[int, str, 
         test_indices.add(i)
         cell = nb.cells[i] if i is not None else None
         if cell is None or cell.get("execution_count") is None:
-            rows.append(GradeRow(grade_id, info.points, 0.0, "not run", "the notebook stopped before this cell"))
+            rows.append(GradeRow(grade_id, info.points, 0.0, "not run", not_run))
             continue
         error = _error_line(cell.get("outputs", []))
         if error is None:
@@ -191,17 +200,31 @@ def score_executed(nb, source_nb) -> tuple[list[GradeRow], list[tuple[int, str, 
     return rows, other_errors
 
 
+def _not_run_detail(run, nb) -> str:
+    """Why the cells after an early stop did not run, for their rows."""
+    cell = f"cell {run.stopped_at} ({nb.cells[run.stopped_at].get('id', '?')})" if run.stopped_at is not None else ""
+    return {"notebook time limit": "notebook time limit",
+            "ignored interrupt": f"the kernel was stopped: {cell} ignored the interrupt at the per-cell time limit",
+            "kernel died": f"the kernel died in {cell}"}.get(run.stop_reason, "the notebook stopped before this cell")
 
 
 def grade_notebook(submission_path: str | os.PathLike, source_path: str | os.PathLike | None = None, *,
-                   profile: str = "smoke", timeout: int = 600, notebooks: str | os.PathLike | None = None,
-                   cwd: str | os.PathLike | None = None) -> GradeReport:
+                   profile: str = "smoke", timeout: float = 600, notebook_timeout: float | None = 1800,
+                   notebooks: str | os.PathLike | None = None, files=()) -> GradeReport:
     """Grade a submitted student notebook.
 
     Restores the source's test cells (hidden tests included) into the
-    submission by ``grade_id``, executes it (see :func:`execute_notebook`) and
-    scores each test cell: its points if it ran without error, else 0 with
-    the error line ("not implemented" when the check reported the stub).
+    submission by ``grade_id``, executes it and scores each test cell: its
+    points if it ran without error, else 0 with the error line ("not
+    implemented" when the check reported the stub).
+
+    The submission is untrusted code, so it runs isolated (see
+    :func:`~gancourse.classroom.execute.execute_notebook` with ``isolated=True``):
+    in a fresh temporary working folder, never next to the sources, with only
+    an allow-list of the environment, ``HOME`` in that folder, and time limits.
+    A cell past ``timeout`` is interrupted and the next cells still run; once
+    the whole run passes ``notebook_timeout``, the running cell is stopped and
+    the test cells after it score 0, "not run: notebook time limit".
 
     Args:
         submission_path: the learner's notebook.
@@ -209,11 +232,14 @@ def grade_notebook(submission_path: str | os.PathLike, source_path: str | os.Pat
             same file name in ``notebooks/`` (see :func:`find_source`).
         profile: the profile the kernel runs in (default ``smoke``).
         timeout: seconds per cell before it is interrupted.
+        notebook_timeout: seconds for all cells together (``None``: no limit).
         notebooks: folder of the chapter notebooks (default: ``notebooks/`` of the checkout).
-        cwd: the kernel's working folder (default: the source notebook's folder, as under nbval).
+        files: files or folders the notebook reads by a relative path, copied into its working
+            folder (the chapters need none: their data comes from the package).
 
     Raises:
         FileNotFoundError: submission or source not found.
+        NotANotebookError: submission or source is not a notebook (a ``ValueError``).
         MarkupError: the source's markup is malformed.
     """
     submission_path = pathlib.Path(submission_path)
@@ -228,9 +254,12 @@ def grade_notebook(submission_path: str | os.PathLike, source_path: str | os.Pat
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    ok, message = execute_notebook(nb, cwd=cwd or source_path.parent.resolve(), profile=profile, timeout=timeout,
-                                   allow_errors=True)
-    if not ok:  # the kernel died: score what ran
-        print(f"warning: execution stopped: {message}", file=sys.stderr)
-    rows, other_errors = score_executed(nb, source_nb)
-    return GradeReport(submission_path, source_path, rows, other_errors, restored, nb)
+    run = execute_notebook(nb, isolated=True, files=files, profile=profile, timeout=timeout,
+                           notebook_timeout=notebook_timeout, allow_errors=True)
+    rows, other_errors = score_executed(nb, source_nb, _not_run_detail(run, nb))
+    stopped = ""
+    if run.stopped_at is not None:
+        stopped = f"cell {run.stopped_at} ({nb.cells[run.stopped_at].get('id', '?')}): {run.message}"
+    elif not run.ok:
+        stopped = run.message
+    return GradeReport(submission_path, source_path, rows, other_errors, restored, nb, stopped)

@@ -67,11 +67,40 @@ class GradedCell:
     points: float
 
 
+class NotANotebookError(ValueError):
+    """A file given as a notebook is not one (the message is one line naming the file)."""
+
+
 def read_notebook(path: str | os.PathLike):
-    """Read a notebook as nbformat v4."""
+    """Read ``path`` as an nbformat v4 notebook.
+
+    Raises:
+        FileNotFoundError: no such file.
+        NotANotebookError: the file is empty, not JSON, or JSON but no notebook; one line that says which.
+    """
+    import json
+
     import nbformat
 
-    return nbformat.read(str(path), as_version=4)
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no notebook file {str(path)!r}")
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        reason = "the file is empty" if not text.strip() else f"not JSON: {exc}"
+        raise NotANotebookError(f"{path} is not a Jupyter notebook ({reason})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list) or "nbformat" not in data:
+        raise NotANotebookError(f"{path} is not a Jupyter notebook (JSON without the 'nbformat' and 'cells' keys)")
+    try:
+        nb = nbformat.reads(text, as_version=4)
+        if not all(isinstance(c, dict) and "cell_type" in c for c in nb.cells):
+            raise ValueError("a cell without a cell_type")
+    except Exception as exc:  # noqa: BLE001 - a schema or conversion error: one line whatever it was
+        reason = (str(exc).strip() or type(exc).__name__).splitlines()[0][:150]
+        raise NotANotebookError(f"{path} is not a valid Jupyter notebook ({reason})") from None
+    return nb
 
 
 def notebook_text(nb) -> str:

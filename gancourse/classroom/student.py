@@ -82,6 +82,11 @@ def write_student_versions(out_dir: str | os.PathLike, chapter: str | int | None
 
     Returns:
         the paths written.
+
+    Raises:
+        FileNotFoundError: no chapter notebooks there, or no such chapter.
+        NotANotebookError: a source file is not a notebook.
+        MarkupError: a source's markup is malformed.
     """
     folder = pathlib.Path(notebooks) if notebooks else None
     sources = (chapter_notebooks(folder) if chapter is None
@@ -90,7 +95,7 @@ def write_student_versions(out_dir: str | os.PathLike, chapter: str | int | None
         raise FileNotFoundError(f"no chapter notebooks in {folder or notebooks_dir()}")
     written = []
     for source in sources:
-        nb = read_notebook(source)
+        nb = read_notebook(source)  # one clear line for a file that is not a notebook
         student = make_student_notebook(nb, source.name)
         path = write_notebook(student, pathlib.Path(out_dir) / source.name)
         written.append(path)

@@ -37,7 +37,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 2
     failures = 0
     for nb in targets:
-        ok, message = run_notebook(nb, pathlib.Path(args.out), profile=args.profile, timeout=args.timeout)
+        ok, message = run_notebook(nb, pathlib.Path(args.out), profile=args.profile, timeout=args.timeout,
+                                   notebook_timeout=args.notebook_timeout or None)
         print(message, flush=True)
         failures += not ok
     return 1 if failures else 0
@@ -53,5 +54,7 @@ def add_commands(sub) -> None:
     p.add_argument("--profile", choices=sorted(config.PROFILES), help="profile for the kernel")
     p.add_argument("--out", default="build", help="output folder (default: build)")
     p.add_argument("--notebooks", help="folder of chapter notebooks (default: ./notebooks)")
-    p.add_argument("--timeout", type=int, default=1800, help="seconds per cell (default 1800)")
+    p.add_argument("--timeout", type=float, default=1800, help="seconds per cell (default 1800)")
+    p.add_argument("--notebook-timeout", type=float, default=None,
+                   help="seconds for a whole notebook (default or 0: no limit)")
     p.set_defaults(func=_cmd_run)

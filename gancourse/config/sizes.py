@@ -172,6 +172,6 @@ def chapter_sizes(chapter: str, profile: Profile | str | None = None):
         ValueError: no sizes are registered for ``chapter``.
     """
     prof = profile if isinstance(profile, Profile) else get_profile(profile)
-    if chapter not in SIZES:
+    if not isinstance(chapter, str) or chapter not in SIZES:
         raise ValueError(f"no sizes for chapter {chapter!r}; known: {', '.join(sorted(SIZES))}")
     return SIZES[chapter][prof.name]

@@ -12,6 +12,7 @@ import pathlib
 
 import numpy as np
 
+from ..config.validate import check_bool, check_seed
 from .files import (
     ChecksumError,
     DatasetNotFoundError,
@@ -355,7 +356,9 @@ def load_dataset(name: str, *, path: str | os.PathLike | None = None, profile=No
 
     prof = profile if isinstance(profile, config.Profile) else config.get_profile(profile)
     spec = get_spec(name)
-    use_mini = prof.mini_data if mini is None else bool(mini)
+    subset = check_bool(subset, "subset")
+    seed = check_seed(seed)
+    use_mini = prof.mini_data if mini is None else check_bool(mini, "mini")
     loc = locate_dataset(spec.name, path=path, mini=use_mini)
     xtr, ytr, xte, yte = _read_raw(spec, loc)
     if subset:

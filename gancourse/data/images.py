@@ -5,7 +5,30 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..config.validate import check_int, check_number, check_seed
+from ..config.validate import as_finite_array, check_int, check_number, check_seed
+
+_TANH_SLACK = 1e-3
+"""Values up to this far outside [-1, 1] are float rounding of a tanh output, not another scale."""
+
+
+def check_tanh_range(images, name: str = "images") -> np.ndarray:
+    """``images`` as a finite float32 array whose values lie in [-1, 1] (the generator's tanh scale).
+
+    Raises:
+        TypeError: not an array of real numbers.
+        ValueError: a NaN or infinity, or values outside [-1, 1] (by more than
+            float rounding); the message says so when they look like [0, 255] pixels.
+    """
+    x = as_finite_array(images, name, dtype=np.float32)
+    if x.size == 0:
+        return x
+    lo, hi = float(x.min()), float(x.max())
+    if lo < -1.0 - _TANH_SLACK or hi > 1.0 + _TANH_SLACK:
+        hint = ("; these look like [0, 255] pixels: convert them with uint8_to_tanh_range first"
+                if lo >= 0.0 and hi > 2.0 else "")
+        raise ValueError(f"{name} must lie in [-1, 1] (the tanh scale of gancourse.data and the generators), "
+                         f"got values in [{lo:.4g}, {hi:.4g}]{hint}")
+    return x
 
 
 def uint8_to_tanh_range(images_uint8: np.ndarray) -> np.ndarray:
@@ -17,8 +40,13 @@ def uint8_to_tanh_range(images_uint8: np.ndarray) -> np.ndarray:
 
 
 def tanh_range_to_uint8(images: np.ndarray) -> np.ndarray:
-    """Inverse of :func:`uint8_to_tanh_range`: [-1, 1] floats to uint8, channel axis kept."""
-    x = np.asarray(images, dtype=np.float32)
+    """Inverse of :func:`uint8_to_tanh_range`: [-1, 1] floats to uint8, channel axis kept.
+
+    Raises:
+        TypeError: ``images`` is not an array of numbers.
+        ValueError: a NaN or infinity, or values outside [-1, 1] (e.g. [0, 255] pixels).
+    """
+    x = check_tanh_range(images, "images")
     return np.clip(np.rint((x + 1.0) * 127.5), 0, 255).astype(np.uint8)
 
 
@@ -26,11 +54,10 @@ def tanh_range_to_unit_interval(images) -> np.ndarray:
     """Images in [-1, 1] (as :mod:`gancourse.data` returns them) to intensities in [0, 1].
 
     Raises:
-        ValueError: values fall outside [-1, 1].
+        TypeError: ``images`` is not an array of numbers.
+        ValueError: a NaN or infinity, or values outside [-1, 1] (e.g. [0, 255] pixels).
     """
-    x = np.asarray(images, dtype=np.float32)
-    if x.size and (x.min() < -1.0 - 1e-6 or x.max() > 1.0 + 1e-6):
-        raise ValueError(f"images must lie in [-1, 1], got range [{x.min()}, {x.max()}]")
+    x = check_tanh_range(images, "images")
     return np.clip((x + 1.0) / 2.0, 0.0, 1.0)
 
 
@@ -41,9 +68,9 @@ def binarize_static(intensities, *, seed: int = 0) -> np.ndarray:
     every evaluation sees the same bits.
 
     Raises:
-        ValueError: intensities outside [0, 1].
+        ValueError: intensities outside [0, 1], NaN or infinite.
     """
-    x = np.asarray(intensities, dtype=np.float32)
+    x = as_finite_array(intensities, "intensities", dtype=np.float32)
     if x.size and (x.min() < 0.0 or x.max() > 1.0):
         raise ValueError(f"intensities must lie in [0, 1], got range [{x.min()}, {x.max()}]")
     rng = np.random.default_rng(check_seed(seed))
@@ -51,8 +78,8 @@ def binarize_static(intensities, *, seed: int = 0) -> np.ndarray:
 
 
 def _as_image_batch(images) -> np.ndarray:
-    """(N, H, W) or (N, H, W, C) array in [-1, 1] as float32 (N, H, W, C)."""
-    x = np.asarray(images, dtype=np.float32)
+    """(N, H, W) or (N, H, W, C) finite array as float32 (N, H, W, C)."""
+    x = as_finite_array(images, "images", dtype=np.float32)
     if x.ndim == 3:
         x = x[..., None]
     if x.ndim != 4 or x.shape[-1] not in (1, 3):

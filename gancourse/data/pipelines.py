@@ -6,7 +6,16 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import import_tensorflow
-from ..config.validate import as_finite_array, check_int, check_seed
+from ..config.validate import as_finite_array, check_bool, check_int, check_seed
+
+
+def _check_labels(labels, n: int) -> np.ndarray:
+    """``labels`` as an array of ``n`` finite numbers (one per image); its dtype is kept."""
+    as_finite_array(labels, "labels", ndim=(1, 2))
+    labels = np.asarray(labels)
+    if len(labels) != n:
+        raise ValueError(f"labels has {len(labels)} entries but images has {n}")
+    return labels
 
 
 def balanced_subset_indices(labels: np.ndarray, n: int, *, seed: int = 0) -> np.ndarray:
@@ -16,8 +25,10 @@ def balanced_subset_indices(labels: np.ndarray, n: int, *, seed: int = 0) -> np.
     shuffle so classes are interleaved.
 
     Raises:
-        TypeError/ValueError: ``n`` is not an int in [1, len(labels)], or a bad ``seed``.
+        TypeError/ValueError: ``labels`` is not a 1-D array of finite numbers, ``n`` is not
+            an int in [1, len(labels)], or a bad ``seed``.
     """
+    as_finite_array(labels, "labels", ndim=1)
     labels = np.asarray(labels)
     n = check_int(n, "n", minimum=1, maximum=len(labels))
     rng = np.random.default_rng(check_seed(seed))
@@ -41,16 +52,19 @@ def make_pipeline(images: np.ndarray, labels: np.ndarray | None = None, *, batch
     called with ``shuffle=False`` (Keras warns about shuffling a Dataset).
 
     Raises:
-        TypeError/ValueError: bad ``images``, ``batch_size`` (an int in [1, N], N the
-            number of images) or ``seed``, or mismatched ``labels``.
+        TypeError/ValueError: bad ``images`` (not numbers, empty, NaN or infinite),
+            ``batch_size`` (an int in [1, N], N the number of images), ``seed`` or
+            flag, or ``labels`` that are not one finite number (row) per image.
     """
     tf = import_tensorflow()
     images = as_finite_array(images, "images", min_rows=1, dtype=np.float32)
     n = len(images)
     batch_size = check_int(batch_size, "batch_size", minimum=1, maximum=n)
     seed = check_seed(seed)
-    if labels is not None and len(labels) != n:
-        raise ValueError(f"labels has {len(labels)} entries but images has {n}")
+    shuffle, drop_remainder = check_bool(shuffle, "shuffle"), check_bool(drop_remainder, "drop_remainder")
+    repeat = check_bool(repeat, "repeat")
+    if labels is not None:
+        labels = _check_labels(labels, n)
     ds = tf.data.Dataset.from_tensor_slices(images if labels is None else (images, labels))
     if shuffle:
         ds = ds.shuffle(n, seed=seed, reshuffle_each_iteration=True)
@@ -81,8 +95,8 @@ def training_stream(images, labels=None, *, batch_size: int, seed: int = 0, star
     batch_size = check_int(batch_size, "batch_size", minimum=1, maximum=n)
     start_step = check_int(start_step, "start_step", minimum=0)
     seed = check_seed(seed)
-    if labels is not None and len(labels) != n:
-        raise ValueError(f"labels has {len(labels)} entries but images has {n}")
+    if labels is not None:
+        labels = _check_labels(labels, n)
     per_pass = n // batch_size
     x_all = tf.constant(images)
     y_all = None if labels is None else tf.constant(np.asarray(labels))

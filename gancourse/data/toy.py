@@ -75,7 +75,7 @@ class GaussianMixture:
         return self.means.shape[0]
 
     def _points(self, x) -> np.ndarray:
-        pts = np.asarray(x, dtype=np.float64)
+        pts = as_finite_array(x, "x")
         if self.dim == 1 and pts.ndim <= 1:
             pts = pts.reshape(-1, 1)
         if pts.ndim != 2 or pts.shape[1] != self.dim:

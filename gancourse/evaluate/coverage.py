@@ -38,14 +38,15 @@ def class_coverage(probs, min_share: float = 0.01) -> int:
 
 
 def confident_share(probs, threshold: float = 0.9) -> float:
-    """Share of samples whose largest class probability exceeds ``threshold``.
+    """Share of samples whose largest class probability is at least ``threshold`` (``>=``).
 
     A proxy for "recognisable digits": blurred or hybrid digits get flat
-    softmax outputs. (Strictly greater than the threshold.)
+    softmax outputs. A probability exactly equal to the threshold counts as
+    confident, as chapter 4 defines it ("probability ≥ 0.9").
     """
     threshold = check_number(threshold, "threshold", minimum=0.0, maximum=1.0, exclusive_maximum=True)
     p = _as_probabilities(probs)
-    return float(np.mean(p.max(axis=1) > threshold))
+    return float(np.mean(p.max(axis=1) >= threshold))
 
 
 def mode_coverage(samples, modes, std: float, *, n_std: float = 3.0, min_samples: int = 1) -> dict:

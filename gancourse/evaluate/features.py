@@ -7,7 +7,7 @@ import weakref
 
 import numpy as np
 
-from ..config.validate import check_int
+from ..config.validate import as_finite_array, check_int
 from ..nets.classifier import FEATURES_LAYER
 from ..nets.pretrained import load_classifier
 from .inputs import _as_images
@@ -72,7 +72,7 @@ def classifier_probabilities(images, classifier=None, *, batch_size: int = 500) 
 
 def classifier_accuracy(images, labels, classifier=None, *, batch_size: int = 500) -> float:
     """Share of ``images`` whose most probable class equals ``labels``."""
-    labels = np.asarray(labels)
+    labels = as_finite_array(labels, "labels")
     probs = classifier_probabilities(images, classifier, batch_size=batch_size)
     if labels.shape != (len(probs),):
         raise ValueError(f"labels must have shape ({len(probs)},), one per image, got {labels.shape}")

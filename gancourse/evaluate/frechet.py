@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..config.validate import as_finite_array
 from .inputs import _as_features, _same_width
 
 
@@ -33,7 +34,18 @@ def trace_sqrt_product(cov_a: np.ndarray, cov_b: np.ndarray) -> float:
     reference code patches by adding eps*I. Working with the symmetric M needs
     only ``eigh``, is exact for singular matrices, and gives the same value
     where ``sqrtm`` works (the tests check this).
+
+    Raises:
+        TypeError: an argument is not an array of numbers.
+        ValueError: not two square matrices of the same size, or a NaN or infinity.
     """
+    cov_a = as_finite_array(cov_a, "cov_a", ndim=2)
+    cov_b = as_finite_array(cov_b, "cov_b", ndim=2)
+    for name, cov in (("cov_a", cov_a), ("cov_b", cov_b)):
+        if cov.shape[0] != cov.shape[1]:
+            raise ValueError(f"{name} must be a square (D, D) covariance matrix, got shape {cov.shape}")
+    if cov_a.shape != cov_b.shape:
+        raise ValueError(f"cov_a and cov_b must have the same size, got shapes {cov_a.shape} and {cov_b.shape}")
     m = _sqrt_psd(cov_a) @ cov_b @ _sqrt_psd(cov_a)
     m = (m + m.T) / 2.0  # remove rounding asymmetry before eigvalsh
     return float(np.sum(np.sqrt(np.clip(np.linalg.eigvalsh(m), 0.0, None))))
@@ -56,6 +68,7 @@ def frechet_distance(feats_a, feats_b) -> float:
         feats_a, feats_b: (N_a, D) and (N_b, D) arrays, N >= 2 each.
 
     Raises:
+        TypeError: an argument is not an array of numbers.
         ValueError: not 2-D, fewer than 2 rows, different D, NaN/inf.
     """
     a = _as_features(feats_a, "feats_a")

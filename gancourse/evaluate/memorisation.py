@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..config.validate import check_int
+from ..config.validate import as_finite_array, check_int
 
 
 def nearest_training_images(samples, train_images, k: int = 1, *, batch_size: int = 256
@@ -32,8 +32,8 @@ def nearest_training_images(samples, train_images, k: int = 1, *, batch_size: in
     Returns:
         ``(indices, distances)``, each (N, k), nearest first.
     """
-    s = np.asarray(samples, dtype=np.float32)
-    t = np.asarray(train_images, dtype=np.float32)
+    s = as_finite_array(samples, "samples", dtype=np.float32)
+    t = as_finite_array(train_images, "train_images", dtype=np.float32)
     if s.ndim < 2 or t.ndim < 2 or s.shape[1:] != t.shape[1:]:
         raise ValueError(f"samples and train_images must share their image shape, got {s.shape} and {t.shape}")
     if len(s) == 0 or len(t) == 0:

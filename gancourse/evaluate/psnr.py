@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..config.validate import check_choice, check_number
+from ..config.validate import as_finite_array, check_choice, check_number
 
 
 def psnr(a, b, mask=None, *, data_range: float = 2.0, reduce: str = "mean"):
@@ -23,9 +23,14 @@ def psnr(a, b, mask=None, *, data_range: float = 2.0, reduce: str = "mean"):
             Every image must have at least one such pixel.
         reduce: ``"mean"`` (mean of the per-image PSNRs, a float) or ``"none"``
             (the (N,) array).
+
+    Raises:
+        TypeError: an argument is not an array of numbers.
+        ValueError: shapes that differ or do not broadcast, a NaN or infinity, a
+            mask that selects no pixel of an image, a bad ``data_range`` or ``reduce``.
     """
-    x = np.asarray(a, dtype=np.float64)
-    y = np.asarray(b, dtype=np.float64)
+    x = as_finite_array(a, "a")
+    y = as_finite_array(b, "b")
     if x.shape != y.shape:
         raise ValueError(f"a and b must have the same shape, got {x.shape} and {y.shape}")
     if x.ndim < 2 or len(x) == 0:
@@ -38,6 +43,8 @@ def psnr(a, b, mask=None, *, data_range: float = 2.0, reduce: str = "mean"):
         mse = sq.mean(axis=axes)
     else:
         m = np.asarray(mask)
+        if m.dtype != bool:
+            m = as_finite_array(m, "mask")
         try:
             m = np.broadcast_to(m != 0, x.shape)
         except ValueError:

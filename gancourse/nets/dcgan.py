@@ -9,7 +9,7 @@ D; the training details of §4 (N(0, 0.02²) initialisation, Adam 2e-4 with
 from __future__ import annotations
 
 from ..config import import_tensorflow
-from ..config.validate import check_choice, check_int, check_number
+from ..config.validate import check_choice, check_int, check_number, check_seed
 
 import_tensorflow()
 import keras  # noqa: E402
@@ -41,7 +41,8 @@ def _check_image_shape(image_shape) -> tuple[int, int, int]:
 
 
 def dcgan_init(seed: int | None = None):
-    """The DCGAN initialiser N(0, 0.02) (:data:`DCGAN_INIT_STDDEV`)."""
+    """The DCGAN initialiser N(0, 0.02²), standard deviation :data:`DCGAN_INIT_STDDEV`; ``seed`` None or an int in [0, 2**32)."""
+    seed = None if seed is None else check_seed(seed)
     return keras.initializers.RandomNormal(mean=0.0, stddev=DCGAN_INIT_STDDEV, seed=seed)
 
 
@@ -103,7 +104,7 @@ def dcgan_generator(latent_dim: int = 100, image_size: int = 28, channels: int =
     normalisation and ReLU after every layer except the output (rules 3 and
     4), no pooling (rule 1), no fully connected hidden layers: the first
     layer is a matrix multiplication of z, reshaped (rule 2, as in the paper).
-    Weights N(0, 0.02).
+    Weights N(0, 0.02²).
 
     With the defaults (``start_filters = width·2^(n_up-1)``, channels halving
     at every step) this is the paper's channel progression (1024 → 512 → 256
@@ -175,7 +176,7 @@ def dcgan_discriminator(image_size: int = 28, channels: int = 1, *, width: int =
     normalisation -- except the first, on the input layer (rule 3) -- and
     LeakyReLU with slope 0.2 (rule 4, §4); then the last feature map is
     flattened into one logit (rule 2: no fully connected hidden layer).
-    Weights N(0, 0.02).
+    Weights N(0, 0.02²).
 
     ``downsamplings`` sets the number of stride-2 convolutions (default: as
     many as the generator's upsamplings, 2 for 28×28). The ``cpu`` profile

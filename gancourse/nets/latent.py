@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import import_tensorflow
-from ..config.validate import check_choice, check_int, check_seed
+from ..config.validate import as_finite_array, check_choice, check_int, check_seed
 
 tf = import_tensorflow()
 
@@ -28,15 +28,15 @@ def latent_noise(n: int, latent_dim: int, seed: int = 0) -> np.ndarray:
 
 
 def _latent_pair(z0, z1):
-    a, b = np.asarray(z0, dtype=np.float64), np.asarray(z1, dtype=np.float64)
+    a, b = as_finite_array(z0, "z0"), as_finite_array(z1, "z1")
     if a.ndim != 1 or a.shape != b.shape or a.size == 0:
         raise ValueError(f"z0 and z1 must be 1-D vectors of the same length, got shapes {a.shape} and {b.shape}")
     return a, b
 
 
 def _fractions(t):
-    ts = np.asarray(t, dtype=np.float64)
-    if ts.ndim > 1 or not np.all(np.isfinite(ts)):
+    ts = as_finite_array(t, "t")
+    if ts.ndim > 1:
         raise ValueError(f"t must be a finite number or a 1-D array of numbers, got shape {ts.shape}")
     return ts
 
@@ -92,7 +92,7 @@ def latent_arithmetic(a, b, c) -> np.ndarray:
     """
     means = []
     for name, v in (("a", a), ("b", b), ("c", c)):
-        arr = np.asarray(v, dtype=np.float64)
+        arr = as_finite_array(v, name)
         arr = arr[None] if arr.ndim == 1 else arr
         if arr.ndim != 2 or len(arr) == 0:
             raise ValueError(f"{name} must be a code (d,) or a batch of codes (n, d), got shape {np.shape(v)}")

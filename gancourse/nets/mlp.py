@@ -22,8 +22,15 @@ def mlp_generator(latent_dim: int = 128, image_shape=(28, 28, 1), *, name: str =
 
     The activations are the seed's (``Tanh``, ``ReLU``, ``Tanh``); the output
     ``tanh`` matches images scaled to [-1, 1]. Keras's default Glorot-uniform
-    initialisation stands in for PyTorch's default (Kaiming-uniform); both
-    keep activations at unit scale.
+    initialisation, U(-a, a) with a = sqrt(6 / (fan_in + fan_out)), i.e.
+    variance 2 / (fan_in + fan_out), stands in for PyTorch's default for
+    ``nn.Linear``: ``kaiming_uniform_`` with a = sqrt(5), which works out to
+    U(-1/sqrt(fan_in), 1/sqrt(fan_in)), variance 1 / (3 fan_in), for the
+    weights (and the same bound for the biases, which Keras sets to zero).
+    Neither keeps activations at unit scale: a pre-activation's variance is
+    fan_in * Var(w) times its input's second moment, so 1/3 of it with
+    PyTorch's default and 2 fan_in / (fan_in + fan_out) of it with Glorot's
+    (1 only where fan_in = fan_out).
     """
     check_int(latent_dim, "latent_dim", minimum=1)
     shape = _check_image_shape(image_shape)

@@ -101,11 +101,11 @@ def pretrained_path(name: str, part: str = "generator") -> pathlib.Path:
     Raises:
         ValueError: unknown ``name`` or ``part`` (the message lists the known ones).
     """
-    if name not in PRETRAINED_FILES:
-        raise ValueError(f"unknown pretrained model {name!r}; expected one of: {', '.join(PRETRAINED_FILES)}")
+    if not isinstance(name, str) or name not in PRETRAINED_FILES:
+        raise ValueError(f"name: unknown pretrained model {name!r}; expected one of: {', '.join(PRETRAINED_FILES)}")
     parts = PRETRAINED_FILES[name]
-    if part not in parts:
-        raise ValueError(f"{name} ships parts {sorted(parts)}, not {part!r}")
+    if not isinstance(part, str) or part not in parts:
+        raise ValueError(f"part: {name} ships parts {sorted(parts)}, not {part!r}")
     return pretrained_dir() / parts[part]
 
 

@@ -1,15 +1,19 @@
-"""Do a generator and a discriminator fit together? Shape checks done once, when a GAN is built.
+"""Do a generator, a discriminator and the training data fit together? Shape checks done before training.
 
 A mismatch would otherwise surface at the first training step as a Keras
-shape error deep inside ``fit()``; here it is an error that names both shapes.
+shape error deep inside ``fit()`` (or, for NaN data, as a NaN loss many steps
+later); here it is an error that names both shapes.
 """
 
 from __future__ import annotations
 
-from ..config import import_tensorflow
-from ..config.validate import check_int
+import numpy as np
 
-import_tensorflow()
+from ..config import import_tensorflow
+from ..config.validate import as_finite_array, check_int
+from ..data.images import check_tanh_range
+
+tf = import_tensorflow()
 import keras  # noqa: E402
 
 
@@ -90,3 +94,48 @@ def check_discriminator_output(discriminator, sample_shape: tuple) -> None:
     if len(out) != 2 or out[1] != 1:
         raise ValueError(f"the discriminator must output one logit per sample, shape (N, 1), but for samples "
                          f"of shape {tuple(sample_shape)} it outputs {tuple(out)}")
+
+
+def generator_ends_in_tanh(generator) -> bool:
+    """True when the generator's last layer applies ``tanh``: its samples are [-1, 1] images."""
+    layers = getattr(generator, "layers", None) or []
+    activation = getattr(layers[-1], "activation", None) if layers else None
+    return getattr(activation, "__name__", None) == "tanh"
+
+
+def _compatible(data_shape: tuple, sample_shape: tuple) -> bool:
+    return len(data_shape) == len(sample_shape) and all(
+        a is None or b is None or a == b for a, b in zip(data_shape, sample_shape))
+
+
+def check_real_samples(real, sample_shape: tuple, *, tanh: bool = False, name: str = "x") -> None:
+    """Raise unless the training data ``real`` fits the generator's samples of ``sample_shape`` ``(None, ...)``.
+
+    ``real`` is what the discriminator sees as real: a NumPy array (checked
+    whole: shape, NaN and infinities, and with ``tanh=True`` the [-1, 1]
+    range of a tanh generator) or a ``tf.TensorSpec`` of a ``tf.data``
+    batch (checked for its shape only: a stream's values cannot be scanned
+    before training; :func:`gancourse.data.pipelines.training_stream` and
+    :func:`~gancourse.data.pipelines.make_pipeline` check their arrays).
+    Anything else (a generator function, a Keras ``PyDataset``) is not checked.
+
+    Raises:
+        TypeError: an array of something other than real numbers.
+        ValueError: a shape other than the generator's (both shapes given), a
+            NaN or infinity, or (``tanh=True``) values outside [-1, 1].
+    """
+    want = tuple(sample_shape)[1:]
+    if isinstance(real, tf.TensorSpec):
+        got = tuple(real.shape)[1:] if real.shape.rank is not None else None
+        if got is not None and not _compatible(got, want):
+            raise ValueError(f"{name} gives batches of samples of shape {got}, but the generator makes samples of "
+                             f"shape {want}: the discriminator must see real and generated samples of one shape")
+        if not (real.dtype.is_floating or real.dtype.is_integer):
+            raise TypeError(f"{name} must give batches of numbers, got dtype {real.dtype.name}")
+        return
+    if not isinstance(real, np.ndarray):
+        return
+    arr = check_tanh_range(real, name) if tanh else as_finite_array(real, name, dtype=np.float32)
+    if not _compatible(arr.shape[1:], want):
+        raise ValueError(f"{name} holds samples of shape {arr.shape[1:]}, but the generator makes samples of "
+                         f"shape {want}: the discriminator must see real and generated samples of one shape")

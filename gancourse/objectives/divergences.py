@@ -59,7 +59,18 @@ def _check_probabilities(p, name: str, *, axis: int = -1) -> np.ndarray:
             f"{name} must sum to 1 along axis {axis} (a probability distribution), "
             f"got sum(s) {np.round(sums, 8)}"
         )
-    return arr
+    # Within the tolerance, renormalise: the inequalities below (KL >= 0, JSD <= log 2) hold for
+    # distributions, and a vector off by 1e-7 would otherwise give KL = -1e-7 that a clip hides.
+    return arr / np.expand_dims(sums, axis)
+
+
+def _broadcast_shape(arrays, names) -> tuple:
+    """The shape ``arrays`` broadcast to, or a ValueError that names them and gives their shapes."""
+    try:
+        return np.broadcast_shapes(*(np.shape(a) for a in arrays))
+    except ValueError:
+        shapes = " and ".join(f"{n} {np.shape(a)}" for n, a in zip(names, arrays))
+        raise ValueError(f"{', '.join(names)} must have shapes that broadcast together, got {shapes}") from None
 
 
 def _check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
@@ -105,10 +116,14 @@ def xlogy_ratio(p, q) -> np.ndarray:
     """Elementwise ``p * log(p / q)`` with ``0 log(0/q) = 0`` and ``p log(p/0) = inf``.
 
     The integrand of the KL divergence (Cover and Thomas, eq. 2.26).
+
+    Raises:
+        TypeError: an argument is not an array of numbers.
+        ValueError: a NaN or infinity, or shapes that do not broadcast together.
     """
-    p = np.asarray(p, dtype=np.float64)
-    q = np.asarray(q, dtype=np.float64)
-    out = np.zeros(np.broadcast(p, q).shape)
+    p = as_finite_array(p, "p")
+    q = as_finite_array(q, "q")
+    out = np.zeros(_broadcast_shape((p, q), ("p", "q")))
     p_b, q_b = np.broadcast_arrays(p, q)
     pos = p_b > 0
     with np.errstate(divide="ignore"):
@@ -162,7 +177,8 @@ def kl_divergence(p, q, *, axis: int = -1) -> np.ndarray | float:
     q = _check_probabilities(q, "q", axis=axis)
     _check_same_shape(p, q, "p", "q")
     value = np.sum(xlogy_ratio(p, q), axis=axis)
-    # Rounding can leave -1e-17 for identical inputs; KL is never negative.
+    # A guard against rounding only: identical inputs can sum to -1e-16. The inputs are
+    # renormalised (see _check_probabilities), so nothing larger is ever clipped.
     value = np.maximum(value, 0.0)
     return float(value) if np.ndim(value) == 0 else value
 
@@ -182,6 +198,7 @@ def js_divergence(p, q, *, axis: int = -1) -> np.ndarray | float:
     _check_same_shape(p, q, "p", "q")
     m = 0.5 * (p + q)
     value = 0.5 * np.sum(xlogy_ratio(p, m), axis=axis) + 0.5 * np.sum(xlogy_ratio(q, m), axis=axis)
+    # A guard against rounding only (the sum can exceed log 2 by 1e-16 for disjoint supports).
     value = np.clip(value, 0.0, LOG2)
     return float(value) if np.ndim(value) == 0 else value
 
@@ -251,13 +268,15 @@ def gaussian_kl(mean_p, std_p, mean_q, std_q):
 
     Raises:
         TypeError: an argument is not numeric.
-        ValueError: a standard deviation is not positive, or an argument holds a NaN or infinity.
+        ValueError: a standard deviation is not positive, an argument holds a NaN or infinity,
+            or the shapes do not broadcast together.
     """
     mp, sp = as_finite_array(mean_p, "mean_p"), as_finite_array(std_p, "std_p")
     mq, sq = as_finite_array(mean_q, "mean_q"), as_finite_array(std_q, "std_q")
     for name, s in (("std_p", sp), ("std_q", sq)):
         if np.any(~(s > 0)):
             raise ValueError(f"{name} must be positive, got {s}")
+    _broadcast_shape((mp, sp, mq, sq), ("mean_p", "std_p", "mean_q", "std_q"))
     value = np.log(sq / sp) + (sp**2 + (mp - mq) ** 2) / (2.0 * sq**2) - 0.5
     return float(value) if np.ndim(value) == 0 else value
 

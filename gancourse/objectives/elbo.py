@@ -7,6 +7,7 @@ ELBO = E_q[log p(x|z)] − KL(q(z|x) ‖ N(0, I)) (eq. 3), the KL in closed form
 from __future__ import annotations
 
 from ..config import import_tensorflow
+from ..config.validate import check_seed, describe_value
 from .divergences import gaussian_kl_to_standard_normal
 
 tf = import_tensorflow()
@@ -30,12 +31,28 @@ def reparameterize_with_noise(mean, log_var, eps):
     return mean + ops.exp(0.5 * log_var) * eps
 
 
+def check_random_seed(seed, name: str = "seed"):
+    """A seed for ``keras.random``: ``None``, a ``keras.random.SeedGenerator``, or an int in [0, 2**32).
+
+    Raises:
+        TypeError/ValueError: anything else (a negative int, a float, a string), naming ``name``.
+    """
+    if seed is None or isinstance(seed, keras.random.SeedGenerator):
+        return seed
+    try:
+        return check_seed(seed, name)
+    except TypeError:
+        raise TypeError(f"{name} must be None, a keras.random.SeedGenerator or an int, "
+                        f"got {describe_value(seed)}") from None
+
+
 def reparameterize(mean, log_var, seed=None):
     """Sample ``z ~ N(μ, diag σ²)`` differentiably: :func:`reparameterize_with_noise` with fresh ``ε``.
 
     Args:
         seed: a ``keras.random.SeedGenerator`` (the model's own), an int, or None.
     """
+    seed = check_random_seed(seed)
     mean = ops.convert_to_tensor(mean)
     eps = keras.random.normal(ops.shape(mean), dtype=mean.dtype, seed=seed)
     return reparameterize_with_noise(mean, log_var, eps)

@@ -14,26 +14,87 @@ finite when ``D`` saturates at 0 or 1, where ``log(sigmoid(o))`` would give
 
 from __future__ import annotations
 
-from ..config import import_tensorflow
-from ..config.validate import check_choice
+import numpy as np
 
-import_tensorflow()
+from ..config import import_tensorflow
+from ..config.validate import as_finite_array, check_choice, describe_value
+
+tf = import_tensorflow()
+import keras  # noqa: E402
 from keras import ops  # noqa: E402
 
-__all__ = ["GENERATOR_LOSSES", "log_d", "log_one_minus_d", "discriminator_loss", "generator_loss_saturating",
-           "generator_loss_non_saturating", "generator_loss", "check_generator_loss_kind", "discriminator_accuracy"]
+__all__ = ["GENERATOR_LOSSES", "as_logits", "log_d", "log_one_minus_d", "discriminator_loss",
+           "generator_loss_saturating", "generator_loss_non_saturating", "generator_loss", "check_generator_loss_kind", "discriminator_accuracy"]
 
 GENERATOR_LOSSES = ("non_saturating", "saturating")
 
 
+def _is_concrete(value) -> bool:
+    """True when ``value``'s numbers can be read now: NumPy, Python numbers and lists, eager tensors.
+
+    Symbolic tensors (inside ``tf.function``, as in every ``train_step``) are not
+    concrete: their values exist only when the graph runs, so they are not read.
+    """
+    if isinstance(value, (np.ndarray, np.generic, list, tuple, int, float)):
+        return True
+    return tf.is_tensor(value) and tf.executing_eagerly() and hasattr(value, "numpy")
+
+
+def _check_concrete_finite(value, name: str) -> np.ndarray:
+    """The numbers of a concrete ``value`` (see :func:`_is_concrete`), checked to be finite reals."""
+    raw = np.asarray(value.numpy() if tf.is_tensor(value) else value)
+    if not np.issubdtype(raw.dtype, np.number) and "float" in raw.dtype.name:  # bfloat16 and other ml_dtypes
+        raw = raw.astype(np.float32)
+    return as_finite_array(raw, name)
+
+
+def as_logits(value, name: str):
+    """Discriminator logits as a floating tensor; integers are cast to float32.
+
+    Concrete input (NumPy, Python lists and numbers, eager tensors) is checked
+    to be a non-empty array of finite real numbers. Symbolic tensors inside
+    ``tf.function`` (the training step) are only checked for their dtype, so
+    the graph is never broken nor slowed down.
+
+    Raises:
+        TypeError: not numbers (strings, booleans, complex numbers, objects).
+        ValueError: a NaN or infinity, or an empty batch (whose mean would be NaN).
+    """
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be logits (an array or tensor of numbers), got {describe_value(value)}")
+    if _is_concrete(value):
+        arr = _check_concrete_finite(value, name)
+        if arr.size == 0:
+            raise ValueError(f"{name} is empty (shape {arr.shape}): its mean would be NaN")
+    try:
+        tensor = ops.convert_to_tensor(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be logits (an array or tensor of numbers), got {describe_value(value)} "
+                        f"({exc})") from None
+    dtype = keras.backend.standardize_dtype(tensor.dtype)
+    if keras.backend.is_int_dtype(dtype) and dtype != "bool":
+        return ops.cast(tensor, "float32")
+    if not keras.backend.is_float_dtype(dtype):
+        raise TypeError(f"{name} must hold real numbers, got dtype {dtype}")
+    return tensor
+
+
 def log_d(logits):
     """log D(x) = log sigmoid(o) = -softplus(-o), stable for any logit."""
-    return -ops.softplus(-ops.convert_to_tensor(logits))
+    return _log_d(as_logits(logits, "logits"))
 
 
 def log_one_minus_d(logits):
     """log(1 - D(x)) = log sigmoid(-o) = -softplus(o), stable for any logit."""
-    return -ops.softplus(ops.convert_to_tensor(logits))
+    return _log_one_minus_d(as_logits(logits, "logits"))
+
+
+def _log_d(logits):
+    return -ops.softplus(-logits)
+
+
+def _log_one_minus_d(logits):
+    return -ops.softplus(logits)
 
 
 def discriminator_loss(real_logits, fake_logits):
@@ -44,8 +105,13 @@ def discriminator_loss(real_logits, fake_logits):
     Note: the lecture notes' eq. 13.3 carries a factor 1/2 (p_src = 1/2); the
     course drops it, as the paper's algorithm 1 and every framework do, since it
     only rescales the gradient.
+
+    Raises:
+        TypeError/ValueError: as :func:`as_logits`, naming ``real_logits`` or ``fake_logits``.
     """
-    return -(ops.mean(log_d(real_logits)) + ops.mean(log_one_minus_d(fake_logits)))
+    real = as_logits(real_logits, "real_logits")
+    fake = as_logits(fake_logits, "fake_logits")
+    return -(ops.mean(_log_d(real)) + ops.mean(_log_one_minus_d(fake)))
 
 
 def generator_loss_saturating(fake_logits):
@@ -54,7 +120,7 @@ def generator_loss_saturating(fake_logits):
     Its gradient vanishes when D confidently rejects the fakes, D(G(z)) -> 0
     (notes eqs. 13.8-13.9): the "saturation" the non-saturating loss fixes.
     """
-    return ops.mean(log_one_minus_d(fake_logits))
+    return ops.mean(_log_one_minus_d(as_logits(fake_logits, "fake_logits")))
 
 
 def generator_loss_non_saturating(fake_logits):
@@ -63,7 +129,7 @@ def generator_loss_non_saturating(fake_logits):
     Same fixed point as the saturating loss, but strong gradients early in
     training when D(G(z)) is near 0 (notes eqs. 13.10-13.11).
     """
-    return -ops.mean(log_d(fake_logits))
+    return -ops.mean(_log_d(as_logits(fake_logits, "fake_logits")))
 
 
 def generator_loss(fake_logits, kind: str = "non_saturating"):
@@ -92,6 +158,6 @@ def discriminator_accuracy(real_logits, fake_logits):
     D that guesses -- the equilibrium D = 1/2 of Goodfellow et al. (2014),
     Proposition 1 -- whatever the batch sizes.
     """
-    real = ops.cast(ops.convert_to_tensor(real_logits), "float32")
-    fake = ops.cast(ops.convert_to_tensor(fake_logits), "float32")
+    real = ops.cast(as_logits(real_logits, "real_logits"), "float32")
+    fake = ops.cast(as_logits(fake_logits, "fake_logits"), "float32")
     return 0.5 * (ops.mean(ops.cast(real > 0, "float32")) + ops.mean(ops.cast(fake < 0, "float32")))

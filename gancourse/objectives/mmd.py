@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ..config import import_tensorflow
 from ..config.validate import check_bool, check_number
+from .gan_losses import _check_concrete_finite, _is_concrete
 
 import_tensorflow()
 from keras import ops  # noqa: E402
@@ -58,8 +59,36 @@ def gaussian_kernel_sum(bandwidths=DEFAULT_BANDWIDTHS):
     return kernel
 
 
+def _sample_shape(value, name: str) -> tuple:
+    """The shape of a sample matrix; concrete input (NumPy, lists, eager tensors) is checked to be finite reals.
+
+    Symbolic tensors (inside a training step) are not read: only their static shape is used.
+    """
+    if isinstance(value, (str, bytes)) or _is_concrete(value):
+        return _check_concrete_finite(value, name).shape
+    return tuple(value.shape)
+
+
+def _check_samples(x, y, name_x: str = "x", name_y: str = "y") -> None:
+    """``x`` (N, d) and ``y`` (M, d) with the same d (where the static shapes tell)."""
+    shape_x, shape_y = _sample_shape(x, name_x), _sample_shape(y, name_y)
+    for name, shape in ((name_x, shape_x), (name_y, shape_y)):
+        if len(shape) != 2:
+            raise ValueError(f"{name} must be (N, d): one row per sample, got shape {tuple(shape)}")
+    if shape_x[1] is not None and shape_y[1] is not None and shape_x[1] != shape_y[1]:
+        raise ValueError(f"{name_x} and {name_y} must have the same d (features per sample), got shapes "
+                         f"{tuple(shape_x)} and {tuple(shape_y)}")
+
+
 def polynomial_kernel(x, y):
-    """Bińkowski et al. (2018) KID kernel: k(x, y) = (x . y / d + 1)^3, d = feature dimension."""
+    """Bińkowski et al. (2018) KID kernel: k(x, y) = (x . y / d + 1)^3, d = feature dimension.
+
+    Raises:
+        TypeError/ValueError: ``x`` and ``y`` are not (N, d) and (M, d) arrays of
+            finite numbers with the same d.
+    """
+    _check_samples(x, y)
+    x, y = ops.convert_to_tensor(x), ops.convert_to_tensor(y)
     d = x.shape[1]
     k = ops.matmul(x, ops.transpose(y)) / d + 1.0
     return k * k * k  # two multiplications are several times faster than ** 3 (pow)
@@ -82,14 +111,15 @@ def mmd_squared(x, y, kernel=None, *, unbiased: bool = False, dtype: str = "floa
         dtype: the computation's float type (KID uses ``"float64"``).
 
     Raises:
-        ValueError: ``x`` and ``y`` are not (m, d) and (n, d) with the same d, or
-            the unbiased estimate gets a sample of one row (it would divide by 0).
+        TypeError: ``x`` or ``y`` is not an array of numbers.
+        ValueError: ``x`` and ``y`` are not (m, d) and (n, d) with the same d, a NaN or
+            infinity (concrete input), or the unbiased estimate gets a sample of
+            one row (it would divide by 0).
     """
     check_bool(unbiased, "unbiased")
+    _check_samples(x, y)
     x = ops.cast(ops.convert_to_tensor(x), dtype)
     y = ops.cast(ops.convert_to_tensor(y), dtype)
-    if len(x.shape) != 2 or len(y.shape) != 2 or x.shape[-1] != y.shape[-1]:
-        raise ValueError(f"x and y must be (N, d) and (M, d) with the same d, got {tuple(x.shape)} and {tuple(y.shape)}")
     kernel = kernel or gaussian_kernel_sum()
     kxx, kyy, kxy = kernel(x, x), kernel(y, y), kernel(x, y)
     if not unbiased:

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 
 from ..config import import_tensorflow
 from ..config.validate import check_number, describe_value
+from .gan_losses import _check_concrete_finite, _is_concrete
 
 tf = import_tensorflow()
 import keras  # noqa: E402
@@ -59,11 +60,14 @@ def as_critic_scores(value, name: str):
 
     Raises:
         TypeError: not an array of real numbers.
-        ValueError: rank other than 1 or 2, a second axis other than 1, or an
-            empty batch (whose mean would be NaN).
+        ValueError: rank other than 1 or 2, a second axis other than 1, an
+            empty batch (whose mean would be NaN), or (for concrete input:
+            NumPy, lists, eager tensors) a NaN or infinity.
     """
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be critic scores (a tensor), got {describe_value(value)}")
+    if _is_concrete(value):  # symbolic tensors in a training step are not read
+        _check_concrete_finite(value, name)
     try:
         tensor = ops.convert_to_tensor(value)
     except (TypeError, ValueError) as exc:

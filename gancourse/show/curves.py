@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..config.validate import check_int
+from ..config.validate import as_finite_array, check_int, check_number
 
 
 def plot_history(history, keys=None, *, ax=None, title: str = "training curves", smooth: int = 1):
@@ -51,7 +51,8 @@ def plot_class_histogram(histogram, *, ax=None, title: str = "classes of the sam
     """
     import matplotlib.pyplot as plt
 
-    h = np.asarray(histogram, dtype=np.float64)
+    h = as_finite_array(histogram, "histogram")
+    min_share = check_number(min_share, "min_share", minimum=0.0, maximum=1.0)
     if h.ndim == 2:  # probabilities: argmax assignment, as class_histogram
         h = np.bincount(np.argmax(h, axis=1), minlength=h.shape[1]) / len(h)
     if h.ndim != 1 or len(h) < 2:

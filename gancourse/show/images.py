@@ -7,7 +7,7 @@ import os
 
 import numpy as np
 
-from ..config.validate import check_int, check_number
+from ..config.validate import as_finite_array, check_int, check_number
 from ..data.images import _as_image_batch as _as_images
 from ..data.images import tile_images
 
@@ -122,13 +122,20 @@ def show_nearest_neighbours(samples, train_images, indices, distances=None, *, n
     n = check_int(n, "n", minimum=1)
     s = _as_images(samples)
     t = _as_images(train_images)
-    idx = np.asarray(indices).reshape(len(indices), -1)[:, 0]
+    raw = np.asarray(indices)
+    if raw.ndim not in (1, 2) or not np.issubdtype(raw.dtype, np.integer):
+        raise TypeError(f"indices must be integer indices (N,) or (N, k) into train_images, as "
+                        f"nearest_training_images returns them, got dtype {raw.dtype} and shape {raw.shape}")
+    idx = raw.reshape(len(raw), -1)[:, 0]
+    if len(idx) and (idx.min() < 0 or idx.max() >= len(t)):
+        raise ValueError(f"indices must lie in [0, {len(t)}) (rows of train_images), got range "
+                         f"[{idx.min()}, {idx.max()}]")
     if len(idx) < min(n, len(s)):
         raise ValueError(f"indices has {len(idx)} rows but {min(n, len(s))} samples are shown")
     n = min(n, len(s))
     if n < 1:
         raise ValueError("samples is empty: nothing to show")
-    dist = None if distances is None else np.asarray(distances).reshape(len(distances), -1)[:, 0]
+    dist = None if distances is None else as_finite_array(distances, "distances").reshape(len(distances), -1)[:, 0]
     fig, axes = plt.subplots(2, n, figsize=(1.1 * n, 2.6), squeeze=False)
     for j in range(n):
         for row, img in ((0, s[j]), (1, t[int(idx[j])])):

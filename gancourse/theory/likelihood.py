@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import import_tensorflow
-from ..config.validate import check_int, check_number, check_seed
+from ..config.validate import as_finite_array, check_int, check_number, check_seed
 from ..data.toy import GaussianMixture
 
 tf = import_tensorflow()
@@ -20,9 +20,10 @@ def gaussian_mle(x) -> tuple[float, float]:
     maximum-likelihood estimate is the biased one).
 
     Raises:
-        ValueError: fewer than 2 values.
+        TypeError: ``x`` is not an array of numbers.
+        ValueError: fewer than 2 values, or a NaN or infinity.
     """
-    v = np.asarray(x, dtype=np.float64).reshape(-1)
+    v = as_finite_array(x, "x").reshape(-1)
     if v.size < 2:
         raise ValueError(f"x must hold at least 2 values, got {v.size}")
     mean = float(v.mean())
@@ -84,9 +85,10 @@ def fit_gaussian_mixture(x, n_components: int, *, steps: int = 200, restarts: in
         ``(model, history)``: the best fit and its average log-likelihood after each step.
 
     Raises:
-        ValueError: too few points, or bad sizes.
+        TypeError: ``x`` is not an array of numbers.
+        ValueError: too few points, a NaN or infinity in ``x``, or bad sizes.
     """
-    pts = np.asarray(x, dtype=np.float64)
+    pts = as_finite_array(x, "x")
     if pts.ndim == 1:
         pts = pts[:, None]
     if pts.ndim != 2:
@@ -129,7 +131,7 @@ def pushforward_density(x, base_pdf, inverse, inverse_derivative) -> np.ndarray:
     for name, fn in (("base_pdf", base_pdf), ("inverse", inverse), ("inverse_derivative", inverse_derivative)):
         if not callable(fn):
             raise TypeError(f"{name} must be a function, got {type(fn).__name__}")
-    x = np.asarray(x, dtype=np.float64)
+    x = as_finite_array(x, "x")
     return np.asarray(base_pdf(inverse(x)), dtype=np.float64) * np.abs(np.asarray(inverse_derivative(x), dtype=np.float64))
 
 
@@ -141,10 +143,11 @@ def gaussian_kde(samples, grid, *, bandwidth: float | None = None) -> np.ndarray
     and integrate.
 
     Raises:
-        ValueError: fewer than 2 samples or a non-positive bandwidth.
+        TypeError: ``samples`` or ``grid`` is not an array of numbers.
+        ValueError: fewer than 2 samples, a NaN or infinity, or a non-positive bandwidth.
     """
-    s = np.asarray(samples, dtype=np.float64).reshape(-1)
-    g = np.asarray(grid, dtype=np.float64)
+    s = as_finite_array(samples, "samples").reshape(-1)
+    g = as_finite_array(grid, "grid")
     if s.size < 2:
         raise ValueError(f"samples must hold at least 2 values, got {s.size}")
     if bandwidth is None:

@@ -8,7 +8,7 @@ import pathlib
 import time
 
 from .. import config
-from ..config.validate import check_seed
+from ..config.validate import check_int, check_seed
 from ..data.datasets import load_mnist
 from ..data.files import set_sha256_line, sha256_of, shipped_data_dir
 from ..data.pipelines import make_pipeline
@@ -36,6 +36,8 @@ def train_classifier(x_train, y_train, *, epochs: int = EPOCHS, batch_size: int 
     """
     import keras
 
+    epochs = check_int(epochs, "epochs", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
     if len(x_train) != len(y_train):
         raise ValueError(f"x_train has {len(x_train)} images but y_train has {len(y_train)} labels")
     config.seed_everything(seed)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from ..config import import_tensorflow
-from ..config.validate import check_int, check_number
+from ..config.validate import check_bool, check_int, check_number
 from .snapshots import _steps_done
 
 import_tensorflow()
@@ -42,8 +42,8 @@ class DivergenceStop(keras.callbacks.Callback):
         self.max_loss = check_number(max_loss, "max_loss", minimum=0.0, exclusive_minimum=True)
         self.d_margin = check_number(d_margin, "d_margin", minimum=0.0, maximum=0.5, exclusive_maximum=True)
         self.patience = check_int(patience, "patience", minimum=1)
-        self.raise_error = raise_error
-        self.verbose = verbose
+        self.raise_error = check_bool(raise_error, "raise_error")
+        self.verbose = check_bool(verbose, "verbose")
         self.reason: str | None = None
         self.stopped_step: int | None = None
         self._last_finite: dict[str, float] = {}

@@ -8,7 +8,7 @@ import dataclasses
 import numpy as np
 
 from ..config import import_tensorflow
-from ..config.validate import check_int, check_number, check_seed
+from ..config.validate import as_finite_array, check_int, check_number, check_seed
 from ..objectives.divergences import _trapezoid, js_divergence_density
 from ..theory.likelihood import gaussian_kde
 
@@ -59,8 +59,8 @@ class FigureOneSnapshots(keras.callbacks.Callback):
     def __init__(self, grid, p_data, *, every: int = 50, n_samples: int = 5000, bandwidth: float | None = None,
                  n_arrows: int = 25, seed: int = 0):
         super().__init__()
-        self.grid = np.asarray(grid, dtype=np.float64)
-        self.p_data = np.asarray(p_data, dtype=np.float64)
+        self.grid = as_finite_array(grid, "grid")
+        self.p_data = as_finite_array(p_data, "p_data")
         if self.grid.ndim != 1 or self.grid.shape != self.p_data.shape:
             raise ValueError(f"grid and p_data must be 1-D of the same length, got {self.grid.shape} "
                              f"and {self.p_data.shape}")

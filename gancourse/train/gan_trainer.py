@@ -27,7 +27,13 @@ import numpy as np
 from ..config import import_tensorflow
 from ..config.validate import check_choice, check_int
 from ..nets.latent import latent_noise
-from ..nets.shapes import check_discriminator_output, generator_latent_dim, generator_sample_shape
+from ..nets.shapes import (
+    check_discriminator_output,
+    check_real_samples,
+    generator_ends_in_tanh,
+    generator_latent_dim,
+    generator_sample_shape,
+)
 from ..objectives.gan_losses import (
     check_generator_loss_kind,
     discriminator_accuracy,
@@ -205,14 +211,43 @@ class GAN(keras.Model):
         return self.generate(z, None, training=training)
 
     def fit(self, x=None, *args, **kwargs):
-        """``keras.Model.fit`` with ``shuffle=False`` by default for ``tf.data`` input.
+        """``keras.Model.fit`` with ``shuffle=False`` by default for ``tf.data`` input, data checked first.
 
         Keras warns on every call when a Dataset meets ``shuffle=True`` (its
         default); the course shuffles inside the pipeline instead.
+
+        Before training, :meth:`check_data` compares the real samples with
+        the generator's: a NumPy ``x`` is checked whole (shape, NaN and
+        infinities, and the [-1, 1] range when the generator ends in
+        ``tanh``), a ``tf.data`` input by its ``element_spec`` (shape only).
+
+        Raises:
+            ValueError/TypeError: as :meth:`check_data`.
         """
+        self.check_data(x, kwargs.get("y", args[0] if args else None))
         if isinstance(x, tf.data.Dataset):
             kwargs.setdefault("shuffle", False)
         return super().fit(x, *args, **kwargs)
+
+    def check_data(self, x, y=None) -> None:
+        """Raise unless the training data fits the generator (see :func:`gancourse.nets.shapes.check_real_samples`).
+
+        ``x`` and ``y`` as given to ``fit``. The real part of a batch is found
+        with :meth:`split_batch`, so a conditional GAN's ``(images, labels)``
+        is checked on its images.
+        """
+        if isinstance(x, tf.data.Dataset):
+            data = x.element_spec
+        elif isinstance(x, np.ndarray):
+            data = x if y is None else (x, y)
+        else:
+            return
+        try:
+            real, _ = self.split_batch(data)
+            sample_shape = generator_sample_shape(self.generator, self.latent_dim)
+        except Exception:  # noqa: BLE001 - a hook that cannot take a spec, an unbuilt subclassed generator
+            return
+        check_real_samples(real, sample_shape, tanh=generator_ends_in_tanh(self.generator), name="x")
 
     @property
     def metrics(self):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import pathlib
-import shutil
 import time
 
 import numpy as np
@@ -97,7 +96,7 @@ def train_recipe(recipe: Recipe, images: np.ndarray, *, out_dir, checkpoint_dir=
         network = model.generator if part == "generator" else model.discriminator
         written[fname] = save_reproducible(network, out_dir / fname)
     if checkpoint_dir is None:  # every file is written: the default resume point has done its job
-        shutil.rmtree(ckpt_dir, ignore_errors=True)
+        ckpt.delete_checkpoints()  # only what GANCheckpoint wrote; the folder goes if that empties it
     return {"files": written, "steps": step, "train_seconds": round(time.perf_counter() - began, 1)}
 
 

@@ -8,7 +8,7 @@ import pathlib
 import numpy as np
 
 from ..config import import_tensorflow
-from ..config.validate import check_int
+from ..config.validate import as_finite_array, check_int
 from ..data.images import tile_images
 
 import_tensorflow()
@@ -80,7 +80,7 @@ class SampleGrid(_EveryNSteps):
 
     def __init__(self, noise, *, every_steps: int = 100, directory=None, condition=None):
         super().__init__(every_steps)
-        self.noise = np.asarray(noise, dtype=np.float32)
+        self.noise = as_finite_array(noise, "noise", dtype=np.float32)
         if self.noise.ndim != 2 or len(self.noise) == 0:
             raise ValueError(f"noise must have shape (n, latent_dim) with n >= 1, got {self.noise.shape}")
         self.directory = None if directory is None else pathlib.Path(directory)
@@ -108,8 +108,8 @@ class DiscriminatorOutputs(_EveryNSteps):
 
     def __init__(self, real_samples, noise, *, every_steps: int = 100, condition=None):
         super().__init__(every_steps)
-        self.real_samples = np.asarray(real_samples, dtype=np.float32)
-        self.noise = np.asarray(noise, dtype=np.float32)
+        self.real_samples = as_finite_array(real_samples, "real_samples", dtype=np.float32)
+        self.noise = as_finite_array(noise, "noise", dtype=np.float32)
         if len(self.real_samples) == 0 or self.noise.ndim != 2 or len(self.noise) == 0:
             raise ValueError("real_samples and noise must be non-empty; noise of shape (n, latent_dim)")
         self.condition = condition

@@ -9,11 +9,11 @@ import numpy as np
 
 from .. import config
 from ..config import import_tensorflow
-from ..config.validate import check_int, check_number, check_seed
+from ..config.validate import check_bool, check_int, check_number, check_seed
 from ..data.pipelines import make_pipeline
 from ..nets.autoencoders import MNIST_SHAPE, build_decoder, build_encoder
 from ..objectives.divergences import gaussian_kl_to_standard_normal
-from ..objectives.elbo import reconstruction_loss, reparameterize
+from ..objectives.elbo import check_random_seed, reconstruction_loss, reparameterize
 
 tf = import_tensorflow()
 import keras  # noqa: E402
@@ -23,6 +23,7 @@ from keras import ops  # noqa: E402
 @keras.saving.register_keras_serializable(package="gancourse")
 def dynamic_binarize(intensities, seed=None):
     """Redraw pixels as ``Bernoulli(intensity)`` (``keras.random``; leaves 0/1 data unchanged)."""
+    seed = check_random_seed(seed)
     x = ops.convert_to_tensor(intensities)
     u = keras.random.uniform(ops.shape(x), dtype=x.dtype, seed=seed)
     return ops.cast(u < x, x.dtype)
@@ -62,7 +63,7 @@ class VAE(keras.Model):
         self.decoder = decoder
         self.latent_dim = int(encoder.outputs[0].shape[-1])
         self.seed = check_seed(seed)
-        self.binarize = bool(binarize)
+        self.binarize = check_bool(binarize, "binarize")
         self.beta = check_number(beta, "beta", minimum=0.0)
         self.seed_generator = keras.random.SeedGenerator(self.seed)
         self.loss_tracker = keras.metrics.Mean(name="loss")
@@ -105,6 +106,7 @@ class VAE(keras.Model):
     def sample(self, n: int, *, seed=None, apply_sigmoid: bool = True):
         """Generate ``n`` images by decoding ``z ~ N(0, I)`` (pixel probabilities, the usual display)."""
         n = check_int(n, "n", minimum=1)
+        seed = check_random_seed(seed)
         z = keras.random.normal((n, self.latent_dim), seed=self.seed_generator if seed is None else seed)
         return self.decode(z, apply_sigmoid=apply_sigmoid)
 
