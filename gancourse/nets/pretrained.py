@@ -46,19 +46,8 @@ def load_classifier(path: str | os.PathLike | None = None):
         gancourse.data.ChecksumError: the shipped file differs from its listed hash,
             or it is not listed.
     """
-    from ..config import import_tensorflow
-
     if path is None:
-        target = classifier_path()
-        if not target.is_file():
-            raise FileNotFoundError(f"the MNIST classifier is missing: {target}; {REBUILD_HINT}")
-        try:
-            expected = shipped_sha256(CLASSIFIER_FILE)
-        except KeyError:
-            raise ChecksumError(
-                f"{CLASSIFIER_FILE} has no line in {shipped_data_dir() / 'SHA256SUMS'}; {REBUILD_HINT}"
-            ) from None
-        verify_file(target, expected, fix=REBUILD_HINT)
+        target = verified_shipped_file(CLASSIFIER_FILE, REBUILD_HINT)
     else:
         if not isinstance(path, (str, os.PathLike)):
             raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
@@ -68,10 +57,7 @@ def load_classifier(path: str | os.PathLike | None = None):
     stat = target.stat()
     key = (str(target.resolve()), stat.st_size, stat.st_mtime_ns)
     if key not in _CLASSIFIERS:
-        import_tensorflow()
-        import keras
-
-        _CLASSIFIERS[key] = keras.saving.load_model(target, safe_mode=True, compile=False)
+        _CLASSIFIERS[key] = _load_keras_file(target)
     return _CLASSIFIERS[key]
 
 
@@ -109,20 +95,37 @@ def pretrained_path(name: str, part: str = "generator") -> pathlib.Path:
     return pretrained_dir() / parts[part]
 
 
-def _load_checked(path: pathlib.Path, rebuild: str):
-    import_tensorflow()
-    import keras
+def verified_shipped_file(relpath: str, rebuild_hint: str) -> pathlib.Path:
+    """The shipped file ``data/RELPATH``, after checking it against its line in ``data/SHA256SUMS``.
 
-    relpath = f"pretrained/{path.name}"
-    if not path.is_file():
-        raise FileNotFoundError(f"pretrained file {path} is missing; restore it with git or rebuild it "
-                                f"with `python -m gancourse pretrain {rebuild}`")
+    The one check every shipped network goes through before Keras reads it.
+
+    Raises:
+        FileNotFoundError: the file is missing (the message says how to get it back).
+        gancourse.data.ChecksumError: it differs from its listed hash, or it is not listed.
+    """
+    target = shipped_data_dir() / relpath
+    if not target.is_file():
+        raise FileNotFoundError(f"the shipped file {target} is missing; {rebuild_hint}")
     try:
         expected = shipped_sha256(relpath)
     except KeyError:
-        raise ChecksumError(f"{relpath} is not listed in data/SHA256SUMS") from None
-    verify_file(path, expected, fix=f"`python -m gancourse pretrain {rebuild}` or git")
+        raise ChecksumError(f"{relpath} has no line in {shipped_data_dir() / 'SHA256SUMS'}; {rebuild_hint}") from None
+    verify_file(target, expected, fix=rebuild_hint)
+    return target
+
+
+def _load_keras_file(path: pathlib.Path):
+    """``keras.saving.load_model`` in safe mode (no Lambda code), uncompiled (inference only)."""
+    import_tensorflow()
+    import keras
+
     return keras.saving.load_model(path, compile=False, safe_mode=True)
+
+
+def _load_checked(path: pathlib.Path, rebuild: str):
+    hint = f"restore it with git or rebuild it with `python -m gancourse pretrain {rebuild}`"
+    return _load_keras_file(verified_shipped_file(f"pretrained/{path.name}", hint))
 
 
 def load_pretrained(name: str, part: str = "generator"):

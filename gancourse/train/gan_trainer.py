@@ -335,7 +335,11 @@ class GAN(keras.Model):
         return generator_loss(fake_logits, self.generator_loss_kind)
 
     def discriminator_penalty(self, real, fake, condition):
-        """Extra term added to D's loss (``None``: none). WGAN-GP returns λ·GP here."""
+        """Extra term added to D's loss, computed inside D's tape (``None``: none). WGAN-GP returns λ·GP here.
+
+        May also return ``(penalty, logs)``: a dict of further values to log
+        (WGAN-GP: the mean input-gradient norm at the interpolates).
+        """
         return None
 
     def after_discriminator_update(self) -> None:
@@ -374,25 +378,27 @@ class GAN(keras.Model):
         ``fake`` must carry no gradient to G (``ops.stop_gradient``).
         """
         with tf.GradientTape() as tape:
-            total, real_logits, fake_logits, penalty = self.discriminator_forward(real, fake, condition)
+            total, real_logits, fake_logits, penalty, extra = self.discriminator_forward(real, fake, condition)
             # Each replica averages over its share of the batch; the optimiser
             # sums the replicas' gradients, so divide by their number.
             scaled = total / num_replicas()
         norm = self.apply_gradients(self.d_optimizer, tape, scaled, self.discriminator.trainable_variables)
         self.after_discriminator_update()
-        return self.discriminator_logs(total, real_logits, fake_logits, penalty) | {"d_grad_norm": norm}
+        return self.discriminator_logs(total, real_logits, fake_logits, penalty) | extra | {"d_grad_norm": norm}
 
     def discriminator_forward(self, real, fake, condition=None) -> tuple:
-        """D on both batches: ``(loss + penalty, real_logits, fake_logits, penalty)``, inside the caller's tape.
+        """D on both batches, inside the caller's tape: ``(loss + penalty, real_logits, fake_logits, penalty, logs)``.
 
         The penalty sees ``ops.stop_gradient(fake)``: it regularises D only.
+        ``logs`` holds what :meth:`discriminator_penalty` asked to log (or ``{}``).
         """
         real_logits = self.discriminate(self.transform_discriminator_input(real), condition, training=True)
         fake_logits = self.discriminate(self.transform_discriminator_input(fake), condition, training=True)
         d_loss = self.discriminator_loss_fn(real_logits, fake_logits)
         penalty = self.discriminator_penalty(real, ops.stop_gradient(fake), condition)
+        penalty, extra = penalty if isinstance(penalty, tuple) else (penalty, {})
         total = d_loss if penalty is None else d_loss + penalty
-        return total, real_logits, fake_logits, penalty
+        return total, real_logits, fake_logits, penalty, extra
 
     @staticmethod
     def discriminator_logs(d_loss, real_logits, fake_logits, penalty=None) -> dict:
@@ -436,7 +442,7 @@ class GAN(keras.Model):
         batch_size = ops.shape(real)[0]
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fake = self.generate(self.sample_latent(batch_size), condition, training=True)
-            d_total, real_logits, fake_logits, penalty = self.discriminator_forward(real, fake, condition)
+            d_total, real_logits, fake_logits, penalty, extra = self.discriminator_forward(real, fake, condition)
             g_loss = self.generator_loss_fn(fake_logits)
             d_scaled, g_scaled = d_total / num_replicas(), g_loss / num_replicas()
         # Both gradients are taken before either update is applied: simultaneous play.
@@ -445,7 +451,7 @@ class GAN(keras.Model):
         d_norm = self.apply_gradients(self.d_optimizer, None, d_grads, self.discriminator.trainable_variables)
         g_norm = self.apply_gradients(self.g_optimizer, None, g_grads, self.generator.trainable_variables)
         self.after_discriminator_update()
-        return self.discriminator_logs(d_total, real_logits, fake_logits, penalty) | {
+        return self.discriminator_logs(d_total, real_logits, fake_logits, penalty) | extra | {
             "g_loss": g_loss, "d_grad_norm": d_norm, "g_grad_norm": g_norm}
 
     def train_step(self, data):
@@ -455,20 +461,22 @@ class GAN(keras.Model):
         real, condition = self.split_batch(data)
         if self.update == "simultaneous":
             return self.update_trackers(self.simultaneous_step(real, condition))
-        batch_size = ops.shape(real)[0]
+        # The first critic batch sets how many fakes G draws (all of ``real`` unless critic_batch
+        # slices it, as WGAN's fresh real batch per critic step does); G trains on those same fakes.
+        real_0, condition_0 = self.critic_batch(real, condition, 0)
         with tf.GradientTape() as g_tape:
-            z = self.sample_latent(batch_size)
-            fake = self.generate(z, condition, training=True)
+            z = self.sample_latent(ops.shape(real_0)[0])
+            fake = self.generate(z, condition_0, training=True)
         logs = {}
         for i in range(self.n_critic):
-            real_i, condition_i = self.critic_batch(real, condition, i)
+            real_i, condition_i = (real_0, condition_0) if i == 0 else self.critic_batch(real, condition, i)
             if i == 0:
                 fake_i = ops.stop_gradient(fake)
             else:
                 fake_i = self.generate(self.sample_latent(ops.shape(real_i)[0]), condition_i, training=True)
                 fake_i = ops.stop_gradient(fake_i)
             logs.update(self.discriminator_step(real_i, fake_i, condition_i))
-        logs.update(self.generator_step(g_tape, fake, condition, real=real))
+        logs.update(self.generator_step(g_tape, fake, condition_0, real=real))
         return self.update_trackers(logs)
 
     def update_trackers(self, logs: dict) -> dict:
