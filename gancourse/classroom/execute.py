@@ -15,6 +15,7 @@ import contextlib
 import dataclasses
 import os
 import pathlib
+import re
 import shutil
 import site
 import tempfile
@@ -114,7 +115,8 @@ class Execution:
 
     Attributes:
         ok: every cell ran, and (unless errors were allowed) none failed.
-        message: one line: what stopped the run (in cell ``stopped_at``) or went wrong; empty when ``ok``.
+        message: what stopped the run (in cell ``stopped_at``) or went wrong, empty when ``ok``: one line,
+            or a failing cell's whole exception message (``Name: text``, every line, without colours).
         stopped_at: index of the cell where execution stopped early (an error
             without ``allow_errors``, a time limit, a dead kernel), else ``None``.
         stop_reason: ``"error"``, ``"notebook time limit"``, ``"ignored interrupt"``,
@@ -135,14 +137,39 @@ class _TimeLimit(Exception):
     """Raised inside the client to stop the notebook at a time limit."""
 
 
-def _limited_client(nb, *, cell_limit, notebook_limit, allow_errors, resources):
-    """An nbclient ``NotebookClient`` that enforces both limits and records which cell hit which."""
+def _kernel_transport(folder: pathlib.Path | None) -> dict:
+    """The kernel manager's transport: IPC sockets in ``folder`` (POSIX), else jupyter_client's TCP default.
+
+    Over TCP a recent ipykernel warns on every start that it "is running over
+    TCP without encryption": its ports listen on 127.0.0.1 only, but any local
+    user can connect to them (the messages are signed, not encrypted). Unix
+    sockets in a private temporary folder (mode 0700) reach no other user, and
+    the kernel starts as fast and without the warning. The socket path is
+    absolute because the kernel runs in another working folder than this
+    process. On Windows, where ZeroMQ's IPC transport is not dependable, it
+    stays TCP (``folder`` is ``None`` there).
+    """
+    if folder is None:
+        return {}
+    return {"transport": "ipc", "ip": str(folder / "k"), "connection_file": str(folder / "connection.json")}
+
+
+def _limited_client(nb, *, cell_limit, notebook_limit, allow_errors, resources, ipc_folder=None):
+    """An nbclient ``NotebookClient`` that enforces both limits and records which cell hit which.
+
+    ``ipc_folder``: a private folder for the kernel's IPC sockets (see :func:`_kernel_transport`).
+    """
     from nbclient import NotebookClient
     from nbclient.util import ensure_async
 
     class LimitedClient(NotebookClient):
         index = deadline = budget = stopped_at = None  # index: the cell running (None before the first)
         budget_is_notebook, stop_reason, stop_text = False, "", ""
+
+        def create_kernel_manager(self):
+            self.km = self.kernel_manager_class(kernel_name=self.kernel_name, config=self.config,
+                                                **_kernel_transport(ipc_folder))
+            return self.km
 
         async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
             self.index = cell_index
@@ -200,6 +227,26 @@ def _mark_time_limits(nb, time_limits: dict) -> None:
         nb.cells[index].outputs = outputs
 
 
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+"""An ANSI escape sequence (the colours of IPython's tracebacks)."""
+
+
+def error_message(exc) -> str:
+    """The whole message of the exception a cell raised, from nbclient's ``CellExecutionError``, without colours.
+
+    ``str(exc)`` is the cell, its printed output and the coloured traceback;
+    the exception's own name and message (``ename``, ``evalue``) are what a
+    reader needs, every line of it (a missing dataset says where to put it).
+    """
+    ename, evalue = getattr(exc, "ename", ""), getattr(exc, "evalue", "")
+    if ename and ename != "<Error>":
+        text = f"{ename}: {evalue}" if evalue else ename
+    else:  # no exception reply: the last line of the traceback text
+        lines = str(exc).strip().splitlines()
+        text = lines[-1] if lines else repr(exc)
+    return ANSI_ESCAPE.sub("", text).strip()
+
+
 def execute_notebook(nb, *, cwd: str | os.PathLike | None = None, profile: str | None = None,
                      timeout: float | None = 1800, allow_errors: bool = False, env: dict | None = None,
                      notebook_timeout: float | None = None, isolated: bool = False,
@@ -254,16 +301,17 @@ def execute_notebook(nb, *, cwd: str | os.PathLike | None = None, profile: str |
             kernel_env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         if profile:
             kernel_env[PROFILE_ENV] = profile
+        ipc_folder = None if os.name == "nt" else pathlib.Path(stack.enter_context(
+            tempfile.TemporaryDirectory(prefix="gancourse-ipc-", ignore_cleanup_errors=True)))
         client = _limited_client(nb, cell_limit=timeout, notebook_limit=notebook_timeout, allow_errors=allow_errors,
-                                 resources={"metadata": {"path": str(cwd)}})
+                                 resources={"metadata": {"path": str(cwd)}}, ipc_folder=ipc_folder)
         result = Execution(ok=True)
         try:
             client.execute(env=kernel_env, cwd=str(cwd))
         except _TimeLimit:
             pass
         except CellExecutionError as exc:
-            text = str(exc).strip()
-            result = Execution(False, text.splitlines()[-1] if text else repr(exc), client.index, "error")
+            result = Execution(False, error_message(exc), client.index, "error")
         except DeadKernelError as exc:
             result = Execution(False, f"the kernel died ({exc})", client.index, "kernel died")
         except Exception as exc:  # noqa: BLE001 - the kernel failed to start, or nbclient failed: report what ran
@@ -298,6 +346,11 @@ def run_notebook(path: pathlib.Path, out_dir: pathlib.Path, *, profile: str | No
     nbformat.write(nb, ipynb_out)
     body, _ = HTMLExporter().from_notebook_node(nb)
     ipynb_out.with_suffix(".html").write_text(body, encoding="utf-8")
+    written = f"in {run.seconds:.0f} s -> {ipynb_out} (+ .html)"
+    if run.ok:
+        return True, f"{path.stem}: ok {written}"
     where = f"cell {run.stopped_at}: " if run.stopped_at is not None else ""
-    status = "ok" if run.ok else f"FAILED: {where}{run.message}"
-    return run.ok, f"{path.stem}: {status} in {run.seconds:.0f} s -> {ipynb_out} (+ .html)"
+    first, *rest = run.message.splitlines() or [""]
+    if not rest:
+        return False, f"{path.stem}: FAILED: {where}{first} {written}"
+    return False, "\n    ".join([f"{path.stem}: FAILED: {where}{first}", *rest, written])

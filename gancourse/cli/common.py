@@ -1,12 +1,33 @@
-"""Pieces shared by the commands: the options every model command takes, and printing one JSON line."""
+"""Pieces shared by the commands: the active profile, the options every model command takes, one JSON line."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 
 from .. import config
 from ..config.validate import check_seed
+
+
+def active_profile(*, detect: bool = True) -> tuple[config.Profile | None, str]:
+    """The profile in force and where it came from: ``GANCOURSE_PROFILE``, else the hardware.
+
+    With ``detect=False`` and the variable unset, returns ``(None, ...)``
+    without importing TensorFlow (the kernel detects it).
+
+    Raises:
+        ValueError: ``GANCOURSE_PROFILE`` names no profile; one line naming the variable and the choices.
+    """
+    value = os.environ.get(config.PROFILE_ENV, "").strip()
+    if value:
+        return config.get_profile(), f"from {config.PROFILE_ENV}={value}"
+    unset = f"{config.PROFILE_ENV} is unset"
+    if not detect:
+        return None, unset
+    profile = config.get_profile(config.detect_profile_name())
+    seen = "TensorFlow sees a GPU" if profile.name == "gpu" else "TensorFlow sees no GPU"
+    return profile, f"{unset} and {seen}; choose with {config.PROFILE_ENV}={'|'.join(sorted(config.PROFILES))}"
 
 
 def seed_argument(text: str) -> int:

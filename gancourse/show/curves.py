@@ -8,17 +8,30 @@ import numpy as np
 from ..config.validate import as_finite_array, check_int, check_number
 
 
-def plot_history(history, keys=None, *, ax=None, title: str = "training curves", smooth: int = 1):
+def plot_history(history, keys=None, *, ax=None, title: str = "training curves", smooth: int = 1,
+                 ylabel: str | None = None, ylim: tuple[float, float] | None = None):
     """Plot loss/metric curves from a Keras ``History``, a dict of lists, or lists of dicts.
+
+    Curves on one axis share its scale: draw quantities of different kinds
+    (losses, an accuracy in [0, 1]) on separate axes (``ax=``), each with its
+    ``ylabel``.
 
     Args:
         history: ``keras.callbacks.History`` or ``{name: [values...]}``.
         keys: which curves (default: all).
         smooth: moving-average window in points (1 = raw).
+        ylabel: the y axis's label (what the curves measure); ``None``: none.
+        ylim: the y axis's limits, e.g. ``(0, 1)`` for an accuracy; ``None``: automatic.
     """
     import matplotlib.pyplot as plt
 
     smooth = check_int(smooth, "smooth", minimum=1)
+    if ylabel is not None and not isinstance(ylabel, str):
+        raise TypeError(f"ylabel must be a str or None, got {type(ylabel).__name__}: {ylabel!r}")
+    if ylim is not None:
+        ylim = tuple(as_finite_array(ylim, "ylim", ndim=1).tolist())
+        if len(ylim) != 2 or not ylim[0] < ylim[1]:
+            raise ValueError(f"ylim must be (low, high) with low < high, got {ylim}")
     logs = getattr(history, "history", history)
     if not isinstance(logs, dict):
         raise TypeError(f"history must be a keras History or a dict of lists, got {type(history).__name__}")
@@ -34,6 +47,10 @@ def plot_history(history, keys=None, *, ax=None, title: str = "training curves",
             y = np.convolve(y, np.ones(smooth) / smooth, mode="valid")
         ax.plot(y, label=k)
     ax.set_xlabel("epoch" if hasattr(history, "history") else "step")
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
     ax.set_title(title)
     ax.legend()
     ax.grid(alpha=0.3)

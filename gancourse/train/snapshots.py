@@ -18,7 +18,7 @@ import keras  # noqa: E402
 def _steps_done(model) -> int:
     steps = getattr(model, "steps_done", None)
     if steps is None:
-        return int(keras.ops.convert_to_numpy(model.optimizer.iterations))
+        return int(model.optimizer.iterations.numpy())  # a Variable: .numpy(), not np.array (NumPy 2 warns)
     return int(steps)
 
 
