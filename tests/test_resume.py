@@ -17,6 +17,7 @@ from gancourse.data import pipelines
 from gancourse.nets import dcgan
 from gancourse.train import checkpoints
 from gancourse.train import gan_trainer as gan
+from resume_helpers import Interrupt
 
 EPOCHS, STEPS_PER_EPOCH, BATCH = 4, 5, 16
 
@@ -32,18 +33,6 @@ def _make_gan(init_seed, jit_compile=False):
     model = gan.GAN(g, d, 8, seed=7)
     model.compile(*dcgan.dcgan_optimizers(), jit_compile=jit_compile)
     return model
-
-
-
-
-class _Interrupt(keras.callbacks.Callback):
-    def __init__(self, at_step):
-        super().__init__()
-        self.at_step = at_step
-
-    def on_train_batch_end(self, batch, logs=None):
-        if self.model.steps_done >= self.at_step:
-            raise KeyboardInterrupt("simulated interruption")
 
 
 def _fit(model, ckpt, extra=()):
@@ -81,7 +70,7 @@ def test_resume_under_xla_gives_identical_weights(tmp_path, uninterrupted_xla):
 def _check_resume(tmp_path, interrupt_at, expected, *, jit_compile):
     first = _make_gan(0, jit_compile)
     with pytest.raises(KeyboardInterrupt):
-        _fit(first, checkpoints.GANCheckpoint(tmp_path / "run"), extra=[_Interrupt(interrupt_at)])
+        _fit(first, checkpoints.GANCheckpoint(tmp_path / "run"), extra=[Interrupt(interrupt_at)])
     saved = json.loads((tmp_path / "run" / "latest.json").read_text())
     assert saved["step"] == (interrupt_at // STEPS_PER_EPOCH) * STEPS_PER_EPOCH
 

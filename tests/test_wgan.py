@@ -26,6 +26,7 @@ from gancourse.nets.toy import build_toy_generator
 from gancourse.objectives import wasserstein
 from gancourse.train import checkpoints
 from gancourse.train.wgan import WGAN, WGANGP, wgan_gp_optimizers, wgan_optimizers
+from resume_helpers import Interrupt
 
 N, M = 5, 8  # n_critic, examples per critic step: fit() batches of N * M = 40 ("slice")
 C = 0.01
@@ -277,15 +278,6 @@ def test_the_optimiser_factories_hold_the_papers_settings():
 
 
 # ------------------------------------------------------------------ exact resume
-class Interrupt(keras.callbacks.Callback):
-    def __init__(self, at_step):
-        super().__init__()
-        self.at_step = at_step
-
-    def on_train_batch_end(self, batch, logs=None):
-        if self.model.steps_done >= self.at_step:
-            raise KeyboardInterrupt("simulated interruption")
-
 
 def resumable(cls, init_seed):
     model = cls(*tiny(init_seed), seed=7)
