@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from gancourse.classroom import checks
 from gancourse.classroom.checks import core
 from gancourse.classroom.checks.core import CheckFailure, CheckResult, check_function, check_value
 
@@ -319,3 +320,26 @@ def test_learner_traceback_hides_the_check_machinery():
         files.append((kept.tb_frame.f_code.co_name, kept.tb_frame.f_code.co_filename))
         kept = kept.tb_next
     assert files == [("learner", __file__)]
+
+
+class TestCheckChoiceAnswer:
+    FEEDBACK = {"A": "A mixes up the axes.", "B": "right", "C": "C forgets the log."}
+
+    def test_right_answer_passes_case_insensitively(self):
+        assert checks.check_choice_answer("q", " b ", "B", self.FEEDBACK).passed
+
+    def test_wrong_answer_shows_that_options_feedback(self):
+        with pytest.raises(checks.CheckFailure, match="A mixes up the axes"):
+            checks.check_choice_answer("q", "A", "B", self.FEEDBACK)
+
+    def test_unknown_option_lists_the_options(self):
+        with pytest.raises(checks.CheckFailure, match="one of A, B, C"):
+            checks.check_choice_answer("q", "D", "B", self.FEEDBACK)
+
+    @pytest.mark.parametrize("stub", [None, ..., lambda: (_ for _ in ()).throw(NotImplementedError())])
+    def test_unanswered_is_not_implemented(self, stub):
+        assert checks.check_choice_answer("q", stub, "B", self.FEEDBACK).status == "not_implemented"
+
+    def test_expected_must_be_an_option(self):
+        with pytest.raises(ValueError, match="expected"):
+            checks.check_choice_answer("q", "A", "E", self.FEEDBACK)

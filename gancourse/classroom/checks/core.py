@@ -60,6 +60,7 @@ __all__ = [
     "CheckResult",
     "check_function",
     "check_value",
+    "check_choice_answer",
     "compare_values",
     "fixed_normal",
     "fixed_uniform",
@@ -399,5 +400,46 @@ def check_value(name: str, got: Any, expected: Any, *, atol: float = 1e-6, rtol:
                             + _hint_lines(hint))
         raise CheckFailure(message, CheckResult(name, "failed", message))
     message = f"✓ {name} passed (atol={atol:g}, rtol={rtol:g})."
+    print(message)
+    return CheckResult(name, "passed", message)
+
+
+def check_choice_answer(name: str, got: Any, expected: str, feedback: Mapping[str, str], *,
+                        hint: str = "") -> CheckResult:
+    """Check a multiple-choice answer: one of the keys of ``feedback``, with a reason for each wrong one.
+
+    ``feedback`` maps every option (e.g. ``"A"``, ``"B"``, ``"C"``) to what a
+    learner who picks it should read when it is wrong: the misconception it
+    reveals, not the right answer. ``expected`` must be one of the options.
+    Answers are compared after ``str(...).strip().upper()``. ``None``,
+    ``Ellipsis`` or a stub raising ``NotImplementedError`` (``got`` may be a
+    zero-argument callable) count as not implemented, so a student notebook
+    still runs. Returns / raises as :func:`check_function`.
+    """
+    if not isinstance(feedback, Mapping) or len(feedback) < 2:
+        raise TypeError(f"feedback must be a mapping of at least two options to explanations, got {feedback!r}")
+    options = {str(k).strip().upper(): str(v) for k, v in feedback.items()}
+    expected = str(expected).strip().upper()
+    if expected not in options:
+        raise ValueError(f"expected must be one of the options {sorted(options)}, got {expected!r}")
+    if callable(got):
+        try:
+            got = got()
+        except NotImplementedError:
+            return _not_implemented(name)
+        except Exception as exc:
+            raise _learner_error(name, exc, "()", hint) from exc
+    if got is None or got is Ellipsis:
+        return _not_implemented(name)
+    answer = str(got).strip().upper()
+    if answer not in options:
+        message = "\n".join([f"✗ {name}: the answer must be one of {', '.join(sorted(options))}, "
+                             f"got {_short(repr(got))}."] + _hint_lines(hint))
+        raise CheckFailure(message, CheckResult(name, "failed", message))
+    if answer != expected:
+        message = "\n".join([f"✗ {name}: {answer} is not the right answer.", f"  {options[answer]}"]
+                            + _hint_lines(hint))
+        raise CheckFailure(message, CheckResult(name, "failed", message))
+    message = f"✓ {name} passed ({answer})."
     print(message)
     return CheckResult(name, "passed", message)
