@@ -139,3 +139,119 @@ def test_pick_returns_the_reference_until_the_exercise_passes(capsys):
     assert result.pick(_stub, divergences.js_divergence) is divergences.js_divergence
     assert "reference implementation" in capsys.readouterr().out
     assert checks.check_js_divergence(js_ok).pick(js_ok, divergences.js_divergence) is js_ok
+
+
+# ------------------------------------------------------------- choice and number exercises (derive, choose, diagnose)
+
+CHOICES = [  # check, right letter, {wrong letter: a phrase of its feedback}
+    (checks.check_ml_kl_direction, "C", {"A": "reverse direction", "B": "averages log(p_data/p_model) over the DATA",
+                                         "D": "KL is not symmetric"}),
+    (checks.check_zero_kl_diagnosis, "B", {"A": "to the PRIOR N(0, I), not to the true posterior",
+                                           "C": "divides the KL by d", "D": "Tiny variances make the KL large"}),
+    (checks.check_saturation_remedy, "B", {"A": "A stronger discriminator", "C": "500 times smaller",
+                                           "D": "The generator is not the problem"}),
+]
+
+NUMBERS = [  # check, a right answer as a learner would derive it, {known wrong value: a phrase of its explanation}
+    (checks.check_reverse_kl_light_mode, np.log(5.0),
+     {-np.log(5.0): "never negative", np.log(1.25): "HEAVY mode", 0.0: "whole mixture", 40.0: "KL(p‖q)"}),
+    (checks.check_uniform_to_exponential, np.exp(-2.0),
+     {-np.exp(-2.0): "ABSOLUTE value", 1.0: "only half of the rule", np.exp(2.0): "derivative of f"}),
+    (checks.check_cheapest_kl, 2.0,
+     {4.0: "factor ½", 0.0: "cancel the μ² term", 0.5 * (7.0 - np.log(4.0)): "You set σ = μ = 2"}),
+    (checks.check_value_at_fixed_d, np.log(0.9) + np.log(0.5),
+     {-np.log(4.0): "D ≡ ½ everywhere", -np.log(2.0): "optimal discriminator",
+      0.5 * (np.log(0.9) + 2 * np.log(0.5) + np.log(0.1)): "log(1 − D(x)), not log D(x)",
+      2 * np.log(0.45): "densities of U(0, 2) and U(1, 3) are ½"}),
+    (checks.check_jsd_partial_overlap, 0.5 * np.log(2.0),
+     {np.log(2.0): "do not overlap at all", 0.5: "share of probability mass", 0.25 * np.log(2.0): "AVERAGE",
+      0.0: "identical distributions"}),
+]
+
+
+def _answer(value):
+    return lambda: value
+
+
+@pytest.mark.parametrize("check, right, wrong", CHOICES, ids=[c.__name__ for c, _, _ in CHOICES])
+def test_choice_right_answer_passes_in_any_case_and_spacing(check, right, wrong, capsys):
+    assert check(_answer(right)).passed
+    assert check(_answer(f" {right.lower()} ")).passed
+    assert check(right).passed                        # a plain value works as well as a function
+    assert f"({right})" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("check, right, wrong", CHOICES, ids=[c.__name__ for c, _, _ in CHOICES])
+def test_each_wrong_option_fails_with_its_own_feedback(check, right, wrong):
+    assert set(wrong) | {right} == {"A", "B", "C", "D"}
+    for letter, phrase in wrong.items():
+        with pytest.raises(CheckFailure) as info:
+            check(_answer(letter))
+        message = str(info.value)
+        assert f"{letter} is not the right answer" in message and phrase in message
+        assert all(other not in message for other_letter, other in wrong.items() if other_letter != letter)
+        assert "Hint: Chapter" in message and info.value.result.status == "failed"
+
+
+@pytest.mark.parametrize("check, right, wrong", CHOICES, ids=[c.__name__ for c, _, _ in CHOICES])
+def test_choice_not_an_option_or_no_return_fails(check, right, wrong):
+    with pytest.raises(CheckFailure, match="must be one of A, B, C, D"):
+        check(_answer("E"))
+    with pytest.raises(CheckFailure, match="returns nothing"):
+        check(lambda: None)
+
+
+@pytest.mark.parametrize("check, right, wrong", NUMBERS, ids=[c.__name__ for c, _, _ in NUMBERS])
+def test_number_right_answer_passes_as_float_numpy_or_plain_value(check, right, wrong, capsys):
+    assert check(_answer(float(right))).passed
+    assert check(_answer(np.float32(right))).passed
+    assert check(_answer(np.array([right]))).passed
+    assert check(float(right)).passed
+    assert "passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("check, right, wrong", NUMBERS, ids=[c.__name__ for c, _, _ in NUMBERS])
+def test_each_known_mistake_fails_with_its_explanation_and_never_shows_the_answer(check, right, wrong):
+    for value, phrase in wrong.items():
+        with pytest.raises(CheckFailure) as info:
+            check(_answer(value))
+        message = str(info.value)
+        assert phrase in message, (value, message)
+        told = message.split("\n", 1)[1]            # what the check says, after echoing the learner's value
+        assert f"{right:.3f}" not in told and f"{right:.2f}" not in told, "the answer leaked"
+        assert "Hint: Chapter" in message and info.value.result.status == "failed"
+    with pytest.raises(CheckFailure) as info:           # an unrelated wrong value: no explanation claimed
+        check(_answer(right + 0.37))
+    assert not any(phrase in str(info.value) for phrase in wrong.values())
+
+
+@pytest.mark.parametrize("check, right, wrong", NUMBERS, ids=[c.__name__ for c, _, _ in NUMBERS])
+def test_number_that_is_not_one_finite_number_fails_plainly(check, right, wrong):
+    for bad in ("0.35", np.array([right, right]), float("nan"), True):
+        with pytest.raises(CheckFailure, match="Return one finite real number"):
+            check(_answer(bad))
+    with pytest.raises(CheckFailure, match="returned None"):
+        check(lambda: None)
+
+
+@pytest.mark.parametrize("check", [c for c, _, _ in CHOICES + NUMBERS],
+                         ids=[c.__name__ for c, _, _ in CHOICES + NUMBERS])
+def test_answer_stub_is_not_implemented_and_an_error_is_reported(check, capsys):
+    result = check(_stub)
+    assert result.status == "not_implemented" and "not implemented yet" in capsys.readouterr().out
+    assert check(Ellipsis).status == "not_implemented"
+
+    def broken():
+        return undefined_name  # noqa: F821
+
+    with pytest.raises(CheckFailure, match="NameError"):
+        check(broken)
+
+
+def test_reverse_kl_reference_is_the_quadrature_value_and_log_5_is_within_tolerance():
+    from gancourse.classroom.checks import basics
+
+    exact = basics._reverse_kl_light_mode()
+    assert 0.0 < np.log(5.0) - exact < 0.005      # p ≈ 0.2·q where q lives, slightly more: KL a little below log 5
+    with pytest.raises(CheckFailure):
+        checks.check_reverse_kl_light_mode(_answer(np.log(5.0) + 0.004 + (np.log(5.0) - exact)))

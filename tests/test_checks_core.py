@@ -343,3 +343,18 @@ class TestCheckChoiceAnswer:
     def test_expected_must_be_an_option(self):
         with pytest.raises(ValueError, match="expected"):
             checks.check_choice_answer("q", "A", "E", self.FEEDBACK)
+
+
+def test_no_two_check_modules_export_the_same_name():
+    """checks/__init__ star-imports every chapter module: a name defined twice would silently shadow the first."""
+    import importlib
+    import pkgutil
+
+    import gancourse.classroom.checks as package
+
+    seen = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for name in getattr(module, "__all__", []):
+            assert name not in seen, f"{name} is exported by both {seen[name]} and {info.name}"
+            seen[name] = info.name

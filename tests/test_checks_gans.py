@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from gancourse.classroom import checks
+from gancourse.classroom.checks import gans as gan_checks
 from gancourse.nets import conv_arithmetic, latent, mlp
 from gancourse.objectives import gan_losses as losses
 
@@ -128,3 +129,72 @@ def test_latent_arithmetic_hand_computed():
     np.testing.assert_allclose(latent.latent_arithmetic(a, b, c), [1.5, 1.5])  # [2, 3] - [1, 1] + [.5, -.5]
     with pytest.raises(ValueError, match="same code size"):
         latent.latent_arithmetic(a, b, np.zeros(3))
+
+
+# ------------------------------------------------------------------ answers that test understanding
+
+
+CHOICES = [
+    (checks.check_saturating_curve, "B", gan_checks.SATURATING_CURVE_FEEDBACK),
+    (checks.check_collapse_diagnosis, "B", gan_checks.COLLAPSE_FEEDBACK),
+    (checks.check_broken_dcgan_rule, "C", gan_checks.BROKEN_RULE_FEEDBACK),
+]
+WRONG_OPTIONS = [(check, option, text) for check, right, feedback in CHOICES
+                 for option, text in feedback.items() if option != right]
+
+
+@pytest.mark.parametrize("check, right, feedback", CHOICES, ids=[c.__name__ for c, _, _ in CHOICES])
+def test_choice_right_answer_passes_as_a_function_or_a_letter(check, right, feedback):
+    assert check(lambda: right).passed
+    assert check(right.lower()).passed
+    assert len(feedback) >= 3, "a multiple-choice question needs at least two wrong options"
+
+
+@pytest.mark.parametrize("check, option, text", WRONG_OPTIONS,
+                         ids=[f"{c.__name__}-{o}" for c, o, _ in WRONG_OPTIONS])
+def test_choice_wrong_option_explains_its_misconception(check, option, text):
+    with pytest.raises(checks.CheckFailure) as info:
+        check(lambda: option)
+    message = str(info.value)
+    assert text in message and "Hint: " in message
+    assert info.value.result.status == "failed"
+
+
+@pytest.mark.parametrize("check", [c for c, _, _ in CHOICES] + [checks.check_flatten_size],
+                         ids=[c.__name__ for c, _, _ in CHOICES] + ["check_flatten_size"])
+def test_answer_stub_is_not_implemented_and_none_is_explained(check, capsys):
+    assert check(_stub).status == "not_implemented"
+    assert check(lambda: ...).status == "not_implemented"
+    assert "not implemented yet" in capsys.readouterr().out
+    with pytest.raises(checks.CheckFailure, match="got None"):
+        check(lambda: None)
+    with pytest.raises(checks.CheckFailure, match="your function raised"):
+        check(lambda: 1 / 0)
+
+
+def test_flatten_size_matches_keras_and_is_accepted():
+    stack = keras.Sequential([keras.Input((28, 28, 1)),
+                              keras.layers.Conv2D(32, 5, strides=2, padding="valid"),
+                              keras.layers.Conv2D(64, 5, strides=2, padding="valid"),
+                              keras.layers.Flatten()])
+    assert stack.output_shape == (None, 1024)  # 28 -> 12 -> 4; 4 * 4 * 64
+    assert gan_checks._flatten_size_reference() == 1024
+    assert checks.check_flatten_size(lambda: 1024).passed
+    assert checks.check_flatten_size(np.int64(1024)).passed
+    assert checks.check_flatten_size(1024.0).passed
+
+
+@pytest.mark.parametrize("value, text", list(gan_checks.FLATTEN_SIZE_MISCONCEPTIONS.items()))
+def test_flatten_size_misconceptions_are_named_and_the_answer_is_not_revealed(value, text):
+    with pytest.raises(checks.CheckFailure) as info:
+        checks.check_flatten_size(lambda: value)
+    assert text in str(info.value) and "1024" not in str(info.value)
+
+
+def test_flatten_size_other_wrong_values_and_non_numbers():
+    with pytest.raises(checks.CheckFailure, match="layer by layer") as info:
+        checks.check_flatten_size(lambda: 1000)
+    assert "1024" not in str(info.value)
+    for bad in ("1024", 1024.5, [1024], float("nan")):
+        with pytest.raises(checks.CheckFailure, match="one whole number"):
+            checks.check_flatten_size(lambda bad=bad: bad)

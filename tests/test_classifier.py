@@ -118,17 +118,40 @@ def test_training_is_deterministic(mnist_mini):
         np.testing.assert_array_equal(a, b)
 
 
-def test_pretrain_smoke_writes_only_where_told(tmp_path):
+@pytest.mark.parametrize("pretrain_fn, dataset", [
+    (classifier_training.pretrain_mnist_classifier, "mnist"),
+    (classifier_training.pretrain_fashion_classifier, "fashion_mnist"),
+])
+def test_pretrain_smoke_writes_only_where_told(tmp_path, pretrain_fn, dataset):
     sums_before = (data.shipped_data_dir() / "SHA256SUMS").read_text()
     with pytest.raises(ValueError, match="must not replace the shipped classifier"):
-        classifier_training.pretrain_mnist_classifier(profile="smoke", seed=0, out=None)
+        pretrain_fn(profile="smoke", seed=0, out=None)
     out = tmp_path / "clf.keras"
-    result = classifier_training.pretrain_mnist_classifier(profile="smoke", seed=0, out=str(out))
+    result = pretrain_fn(profile="smoke", seed=0, out=str(out))
     assert out.is_file() and result["sha256"] == data.sha256_of(out)
+    assert result["dataset"] == dataset and result["data"] == "mini"  # the shipped subset, never the full set
     assert result["epochs"] == 1 and 0 <= result["test_accuracy"] <= 1
-    assert pretrained.load_classifier(out).get_layer(FEATURES_LAYER) is not None
+    model = pretrained.load_classifier(out)
+    assert model.get_layer(FEATURES_LAYER) is not None and model.name == f"{dataset}_classifier"
     assert (data.shipped_data_dir() / "SHA256SUMS").read_text() == sums_before
     assert not list(tmp_path.glob("*.tmp*"))
+
+
+def test_classifier_by_dataset_and_bad_names():
+    assert pretrained.classifier_path() == data.shipped_data_dir() / CLASSIFIER_FILE  # MNIST by default
+    assert pretrained.classifier_path("fashion-mnist").name == "fashion_mnist_classifier.keras"
+    assert features.resolve_classifier() is pretrained.load_classifier()
+    assert features.resolve_classifier("mnist") is pretrained.load_classifier()
+    with pytest.raises(ValueError, match="classifier: .*not for 'faces'"):
+        features.resolve_classifier("faces")  # 64x64 faces: no shipped classifier
+    with pytest.raises(ValueError, match="unknown dataset 'cifar10'"):
+        features.classifier_features(np.zeros((2, 28, 28), np.float32), "cifar10")
+    with pytest.raises(TypeError, match="classifier must be None, a dataset name or a Keras model"):
+        features.classifier_probabilities(np.zeros((2, 28, 28), np.float32), 3)
+    with pytest.raises(ValueError, match="ships classifiers for mnist, fashion_mnist"):
+        pretrained.load_classifier(dataset="olivetti")
+    with pytest.raises(ValueError, match="ships classifiers"):
+        classifier_training.pretrain_classifier("faces", profile="smoke", out="x.keras")
 
 
 def test_cli_evaluate_mnist_classifier_and_real_mnist(capsys):

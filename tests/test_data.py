@@ -154,6 +154,19 @@ def test_missing_dataset_offline_says_where_to_put_it(tmp_path, monkeypatch):
     assert "GANCOURSE_DATA" in msg and "fashion-mnist/train-images-idx3-ubyte.gz" in msg
 
 
+def test_offline_uses_a_dataset_downloaded_earlier(tmp_path, monkeypatch):
+    """Offline forbids the network, not the download cache (a file fetched last week still loads)."""
+    source = pathlib.Path(os.environ.get(data.DATA_ENV, "") or "/nonexistent") / "mnist.npz"
+    if not source.is_file():
+        pytest.skip("needs the full MNIST file in GANCOURSE_DATA (CI and development have it)")
+    monkeypatch.delenv(data.DATA_ENV, raising=False)
+    monkeypatch.setenv(data.OFFLINE_ENV, "1")
+    monkeypatch.setenv(data.CACHE_ENV, str(tmp_path))
+    (tmp_path / "datasets").mkdir()
+    shutil.copy(source, tmp_path / "datasets" / "mnist.npz")
+    assert data.load_mnist(profile="cpu").x_train.shape == (60000, 28, 28, 1)
+
+
 def test_missing_explicit_path(tmp_path):
     with pytest.raises(data.DatasetNotFoundError, match="mnist.npz"):
         data.load_mnist(path=tmp_path / "nowhere", profile="cpu")

@@ -181,3 +181,13 @@ def test_bad_models_and_images_are_refused(setup):
         ip.train_inversion_encoder(ip.build_inversion_encoder(D + 1, (H, W, 1), 2), g, 1)
     with pytest.raises(ValueError, match="window"):
         ip.fit_latent(g, None, y, m, steps=1, weighting="plain", window=6)
+
+
+def test_importance_weighting_refuses_an_image_without_a_hole(setup):
+    # Yeh's W is 0 on every pixel when nothing is missing: the search would silently return its starts
+    g, _, y, m = setup
+    masks = np.broadcast_to(m[None, :, :, None], y.shape).copy()
+    masks[2] = 1.0
+    with pytest.raises(ValueError, match="no hole in image 2"):
+        ip.fit_latent(g, None, y, masks, steps=1)
+    ip.fit_latent(g, None, y, masks, steps=1, weighting="plain")  # the whole-image fit goes this way

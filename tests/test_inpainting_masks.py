@@ -78,3 +78,21 @@ def test_factories_refuse_bad_arguments():
         masks.half_mask((8,), "top")
     with pytest.raises(TypeError, match="image_shape"):
         masks.half_mask(8, "top")
+
+
+def test_square_mask_places_the_hole_at_top_left_and_refuses_one_outside():
+    m = masks.square_mask((28, 28), 5, 2, 20)
+    assert m.sum() == 28 * 28 - 25 and m[2:7, 20:25].max() == 0 and m[1, 20] == 1 and m[2, 19] == 1
+    with pytest.raises(ValueError, match="left"):
+        masks.square_mask((28, 28), 5, 0, 24)
+
+
+def test_random_training_masks_mix_every_kind():
+    drawn = masks.random_training_masks((28, 28), 400, seed=3)
+    assert drawn.shape == (400, 28, 28) and set(np.unique(drawn)) <= {0.0, 1.0}
+    missing = 1 - drawn.reshape(400, -1).mean(axis=1)
+    assert np.sum(missing == 0) > 50                              # whole images
+    assert np.sum(np.isclose(missing, 0.5)) > 50                  # halves
+    assert np.sum((missing > 0.5) & (missing <= 0.9)) > 50         # scattered pixels
+    assert np.sum((missing > 0) & (missing <= 18 * 18 / 784)) > 50  # squares
+    np.testing.assert_array_equal(drawn, masks.random_training_masks((28, 28), 400, seed=3))

@@ -37,6 +37,10 @@ def test_loads_in_safe_mode_with_the_documented_shapes(fname):
     if "discriminator" in fname:
         out = model(np.zeros((3, 28, 28, 1), np.float32), training=False)
         assert out.shape == (3, 1)
+    elif "encoder" in fname:  # chapter 6: image -> a code of the shipped MNIST generator
+        codes = model(np.zeros((3, 28, 28, 1), np.float32), training=False)
+        generator = keras.saving.load_model(pretrained.pretrained_path("dcgan-mnist"), safe_mode=True)
+        assert codes.shape == (3, generator.input_shape[1])
     else:
         latent_dim = model.input_shape[1]
         images = np.asarray(model(latent_noise(5, latent_dim, seed=0), training=False))
@@ -112,19 +116,48 @@ def test_ladder_improves_along_training():
 def test_train_recipe_writes_fresh_rungs_reproducibly_and_cleans_up(tmp_path):
     sizes = DCGANSizes(latent_dim=8, architecture={"width": 4, "start_filters": 16, "start_convs": 1,
                                                    "mid_convs": 1, "downsamplings": 3},
-                       batch_size=16, steps=4, steps_per_epoch=2, d_learning_rate=2e-4, g_learning_rate=1e-3,
+                       batch_size=16, steps=40, steps_per_epoch=20, d_learning_rate=2e-4, g_learning_rate=1e-3,
                        cosine_decay=False, jit_compile=True)  # XLA: as the shipped recipe
     # dcgan-mnist ships its discriminator (nets.pretrained.PRETRAINED_FILES)
-    recipe = recipes.Recipe("dcgan-mnist", sizes, beta_1=0.5, ladder=(1, 3))
+    recipe = recipes.Recipe("dcgan-mnist", sizes, beta_1=0.5, ladder=(10, 30))  # rungs inside epochs
     images = data.load_mnist(profile="smoke").x_train[:64]
-    stale = tmp_path / "a" / pretrained._ladder_file(1)
+    stale = tmp_path / "a" / pretrained._ladder_file(10)
     stale.parent.mkdir()
     stale.write_bytes(b"a rung left over from an older recipe")
     first = pretrain.train_recipe(recipe, images, out_dir=tmp_path / "a", verbose=0)
     second = pretrain.train_recipe(recipe, images, out_dir=tmp_path / "b", verbose=0)
-    assert first["steps"] == 4
-    assert sorted(first["files"]) == sorted([pretrained._ladder_file(1), pretrained._ladder_file(3),
+    assert first["steps"] == 40
+    assert sorted(first["files"]) == sorted([pretrained._ladder_file(10), pretrained._ladder_file(30),
                                              "dcgan_mnist_generator.keras", "dcgan_mnist_discriminator.keras"])
     assert first["files"] == second["files"]  # same seed, same CPU, XLA or not: the same bytes
     assert stale.read_bytes() != b"a rung left over from an older recipe"
     assert not (tmp_path / "a" / ".checkpoints-dcgan-mnist").exists()
+
+
+def test_ladder_rungs_do_not_change_the_final_generator(tmp_path):
+    # train_recipe runs shorter fit() calls up to each rung; the final weights must be those of a run
+    # without rungs, so a shipped file chosen from a run with snapshots is what `pretrain NAME` rebuilds
+    sizes = DCGANSizes(latent_dim=8, architecture={"width": 4, "start_filters": 16, "start_convs": 1,
+                                                   "mid_convs": 1, "downsamplings": 3},
+                       batch_size=16, steps=40, steps_per_epoch=20, d_learning_rate=2e-4, g_learning_rate=1e-3,
+                       cosine_decay=True, jit_compile=True)
+    images = data.load_fashion_mnist(profile="smoke").x_train[:64]
+    plain = recipes.Recipe("dcgan-fashion", sizes, beta_1=0.5, dataset="fashion_mnist")
+    with_rungs = recipes.Recipe("dcgan-fashion", sizes, beta_1=0.5, dataset="fashion_mnist", ladder=(10, 30))
+    # a rung that splits a compiled execution would silently train past it (Keras runs whole executions)
+    with pytest.raises(ValueError, match="multiples of STEPS_PER_EXECUTION = 10"):
+        pretrain.train_recipe(recipes.Recipe("dcgan-fashion", sizes, beta_1=0.5, ladder=(5,)), images,
+                              out_dir=tmp_path / "bad", verbose=0)
+    first = pretrain.train_recipe(plain, images, out_dir=tmp_path / "plain", verbose=0)
+    second = pretrain.train_recipe(with_rungs, images, out_dir=tmp_path / "rungs", verbose=0)
+    assert sorted(first["files"]) == ["dcgan_fashion_generator.keras"]  # the Fashion DCGAN ships G only
+    assert sorted(second["files"]) == ["dcgan_fashion_generator.keras", "dcgan_fashion_ladder_00010.keras",
+                                       "dcgan_fashion_ladder_00030.keras"]
+    assert first["files"]["dcgan_fashion_generator.keras"] == second["files"]["dcgan_fashion_generator.keras"]
+    assert second["files"]["dcgan_fashion_ladder_00010.keras"] != second["files"]["dcgan_fashion_generator.keras"]
+
+
+def test_recipes_name_their_dataset():
+    assert recipes.RECIPES["dcgan-mnist"].dataset == "mnist"
+    assert recipes.RECIPES["dcgan-fashion"].dataset == "fashion_mnist"
+    assert set(recipes.RECIPES) <= set(pretrained.PRETRAINED_FILES)

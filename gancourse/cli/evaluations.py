@@ -18,6 +18,8 @@ from ..data.pipelines import training_stream
 from ..evaluate.features import classifier_accuracy
 from ..evaluate.likelihood import evaluate_elbo
 from ..evaluate.report import evaluate_generator, evaluate_samples, real_evaluation_set
+from ..evaluate.toy_modes import toy_modes_report
+from ..evaluate.wasserstein_tracking import wgan_gp_mnist_report
 from ..nets.dcgan import dcgan_networks, dcgan_optimizers
 from ..nets.pretrained import (
     classifier_path,
@@ -30,6 +32,7 @@ from ..train.divergence_stop import DivergenceStop
 from ..train.gan_trainer import GAN
 from ..train.vae_trainer import train_vae_on_mnist
 from .common import add_registry_command
+from .inpainting_evaluation import evaluate_inpainting_mnist
 
 tf = import_tensorflow()
 
@@ -155,12 +158,15 @@ def evaluate_dcgan_profile_run(args) -> dict:
 
 
 EVALUATIONS = {
+    "inpainting-mnist": evaluate_inpainting_mnist,
     "first-gan-mnist": evaluate_first_gan_mnist,
     "dcgan-mnist": evaluate_dcgan_mnist,
     "dcgan-profile-run": evaluate_dcgan_profile_run,
     "mnist-classifier": evaluate_mnist_classifier,
     "real-mnist": evaluate_real_mnist,
     "vae-mnist": evaluate_vae_mnist,
+    "toy-modes": lambda args: toy_modes_report(args.profile, args.seed),
+    "wgan-gp-mnist": lambda args: wgan_gp_mnist_report(args.profile, args.seed),
 }
 """``evaluate`` names -> handlers ``(args) -> dict``."""
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..train.classifier_training import pretrain_mnist_classifier
+from ..inpainting.shipped_encoder import pretrain_inversion_encoder
+from ..train.classifier_training import pretrain_classifier
 from ..train.pretrain import pretrain
 from .common import add_registry_command
 
@@ -16,14 +17,21 @@ def _pretrain_gan(name: str):
     return handler
 
 
-def _pretrain_classifier(args: argparse.Namespace) -> dict:
-    return pretrain_mnist_classifier(profile=args.profile, seed=args.seed, out=args.out)
+def _pretrain_classifier(dataset: str):
+    def handler(args: argparse.Namespace) -> dict:
+        return pretrain_classifier(dataset, profile=args.profile, seed=args.seed, out=args.out)
+
+    return handler
 
 
 PRETRAINERS = {
     "first-gan-mnist": _pretrain_gan("first-gan-mnist"),
     "dcgan-mnist": _pretrain_gan("dcgan-mnist"),
-    "mnist-classifier": _pretrain_classifier,
+    "dcgan-fashion": _pretrain_gan("dcgan-fashion"),
+    "mnist-classifier": _pretrain_classifier("mnist"),
+    "fashion-classifier": _pretrain_classifier("fashion_mnist"),
+    "inpainting-encoder-mnist": lambda args: pretrain_inversion_encoder(profile=args.profile, seed=args.seed,
+                                                                        out=args.out),
 }
 """``pretrain`` names -> handlers."""
 

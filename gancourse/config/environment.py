@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .validate import check_bool, check_seed
+from .validate import check_bool, check_int, check_seed
 
 REPO = "gancourse/gancourse"
 """GitHub ``owner/name`` of the course, used for Colab badges and installs."""
@@ -145,6 +145,56 @@ def check_gpu(verbose: bool = True) -> bool:
     if verbose:
         print(gpu_advice())
     return present
+
+
+MAX_STEPS_ENV = "GANCOURSE_MAX_STEPS"
+"""Environment variable that caps every ``fit()`` of the course's trainers at this many training steps.
+
+For checks, not for learning: CI steps the ``gpu`` profile's models on a CPU
+with ``GANCOURSE_MAX_STEPS=2`` (``tests/test_gpu_profile.py``). Read only by
+:func:`max_train_steps`; applied by ``gancourse.train.gan_trainer.GAN.fit``
+(so every GAN subclass) and ``gancourse.train.vae_trainer.VAE.fit``, which
+the notebooks' training calls go through.
+"""
+
+
+def max_train_steps() -> int | None:
+    """The step cap set by ``GANCOURSE_MAX_STEPS``: ``None`` when unset or empty, else an int >= 1.
+
+    The cap counts the training steps of one ``fit()`` call (a resumed run
+    takes up to that many more).
+
+    Raises:
+        ValueError: the variable holds anything but a whole number >= 1
+            ("0", "-3", "2.5", "1e3", "two"); the message names it and shows its value.
+    """
+    text = os.environ.get(MAX_STEPS_ENV, "").strip()
+    if not text:
+        return None
+    try:
+        steps = int(text, 10)
+    except ValueError:
+        steps = None
+    if steps is None or steps < 1:
+        raise ValueError(
+            f"environment variable {MAX_STEPS_ENV} must be a whole number >= 1 (training steps per "
+            f"fit() call), got {text!r}; unset it to train without a cap"
+        )
+    return steps
+
+
+def capped_steps(steps: int) -> int:
+    """How many of ``steps`` planned training steps one ``fit()`` call runs: ``min(steps, cap)`` under a cap.
+
+    For a notebook's own check of a run's length, e.g.
+    ``assert gan.steps_done == capped_steps(SIZES.steps)``.
+
+    Raises:
+        TypeError/ValueError: ``steps`` is not an int >= 0, or ``GANCOURSE_MAX_STEPS`` is bad.
+    """
+    steps = check_int(steps, "steps", minimum=0)
+    cap = max_train_steps()
+    return steps if cap is None else min(steps, cap)
 
 
 MIN_VERSIONS = {"keras": (3, 0), "tensorflow": (2, 16)}

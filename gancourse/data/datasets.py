@@ -216,13 +216,19 @@ def _verified(paths, files, fix) -> tuple[pathlib.Path, ...]:
 
 
 def _download(spec: DatasetSpec) -> list[pathlib.Path] | None:
-    """Fetch the dataset's files into :func:`cache_dir` with Keras; None when offline."""
-    if os.environ.get(OFFLINE_ENV, "") not in ("", "0") or any(f.url is None for f in spec.files):
+    """Fetch the dataset's files into :func:`cache_dir` with Keras; None when offline and not cached.
+
+    Files downloaded earlier are used even when offline (``GANCOURSE_OFFLINE=1``):
+    offline forbids the network, not the download cache.
+    """
+    if any(f.url is None for f in spec.files):
         return None
     root = cache_dir()
     existing = _files_under(root, spec)
     if existing:
         return existing
+    if os.environ.get(OFFLINE_ENV, "") not in ("", "0"):
+        return None
     from ..config import import_tensorflow
 
     import_tensorflow()

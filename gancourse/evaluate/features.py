@@ -1,4 +1,8 @@
-"""The course's MNIST classifier as a feature extractor: features, softmax probabilities, accuracy.
+"""The course's classifiers as feature extractors: features, softmax probabilities, accuracy.
+
+Every function takes ``classifier``: ``None`` for the shipped MNIST classifier
+(the default everywhere), a dataset name (``"fashion_mnist"``) for that
+dataset's shipped classifier, or any Keras model with a ``"features"`` layer.
 """
 
 from __future__ import annotations
@@ -15,6 +19,31 @@ from .inputs import _as_images
 _EXTRACTORS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
+def resolve_classifier(classifier=None):
+    """The classifier the kit scores with: MNIST's for ``None``, a dataset's shipped one for its name, else as given.
+
+    Args:
+        classifier: ``None``; ``"mnist"`` or ``"fashion_mnist"`` (``"fashion"``
+            too), loaded checksummed with :func:`gancourse.nets.pretrained.load_classifier`;
+            or a Keras model with a ``"features"`` layer.
+
+    Raises:
+        ValueError: a dataset without a shipped classifier.
+        TypeError: neither ``None``, a name nor a Keras model.
+    """
+    if classifier is None:
+        return load_classifier()
+    if isinstance(classifier, str):
+        try:
+            return load_classifier(dataset=classifier)
+        except ValueError as exc:
+            raise ValueError(f"classifier: {exc}") from None
+    if not hasattr(classifier, "get_layer"):
+        raise TypeError("classifier must be None, a dataset name or a Keras model with a "
+                        f"{FEATURES_LAYER!r} layer, got {type(classifier).__name__}")
+    return classifier
+
+
 def _extractor(classifier):
     """A model sharing ``classifier``'s weights that returns (features, probabilities)."""
     import keras
@@ -28,7 +57,7 @@ def _extractor(classifier):
     except ValueError:
         raise ValueError(
             f"classifier has no layer named {FEATURES_LAYER!r}; build it with "
-            "gancourse.classifier.build_classifier or load it with load_classifier()"
+            "gancourse.nets.classifier.build_classifier or load it with load_classifier()"
         ) from None
     model = keras.Model(classifier.inputs[0], [features, classifier.outputs[0]], name="feature_extractor")
     try:
@@ -43,7 +72,9 @@ def classifier_outputs(images, classifier=None, *, batch_size: int = 500) -> tup
 
     Args:
         images: (N, 28, 28[, 1]) in [-1, 1] (NumPy array or tensor).
-        classifier: a Keras model with a ``"features"`` layer; ``None``: the shipped one.
+        classifier: ``None`` (the shipped MNIST classifier), a dataset name
+            (``"fashion_mnist"``: its shipped classifier) or a Keras model with
+            a ``"features"`` layer (:func:`resolve_classifier`).
         batch_size: images per forward pass (memory, not results).
 
     Returns:
@@ -51,7 +82,7 @@ def classifier_outputs(images, classifier=None, *, batch_size: int = 500) -> tup
     """
     x = _as_images(images)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    model = _extractor(classifier if classifier is not None else load_classifier())
+    model = _extractor(resolve_classifier(classifier))
     feats, probs = [], []
     for start in range(0, len(x), batch_size):
         f, p = model(x[start: start + batch_size], training=False)

@@ -3,6 +3,11 @@
 FD and KID are biased upwards at small sample counts, so every figure comes
 with the same metric between two disjoint real samples of the same size (the
 floor): a perfect generator scores the floor, not zero.
+
+Every function scores in the feature space of the shipped MNIST classifier
+unless ``classifier`` says otherwise: ``classifier="fashion_mnist"`` scores
+Fashion-MNIST samples with the Fashion-MNIST classifier
+(:func:`gancourse.evaluate.features.resolve_classifier`).
 """
 
 from __future__ import annotations
@@ -13,11 +18,10 @@ import numpy as np
 
 from .. import config
 from ..config.validate import check_int, check_seed
-from ..data.datasets import load_mnist
+from ..data.datasets import load_dataset
 from ..nets.latent import latent_noise
-from ..nets.pretrained import load_classifier
 from .coverage import class_coverage, class_histogram, confident_share
-from .features import classifier_features, classifier_outputs
+from .features import classifier_features, classifier_outputs, resolve_classifier
 from .frechet import frechet_distance
 from .inputs import _as_features, _as_images
 from .kid import kernel_inception_distance
@@ -47,6 +51,8 @@ def real_vs_real_floor(real, n: int, *, seed: int = 0, classifier=None, kid_subs
         real: real images (N, 28, 28[, 1]) in [-1, 1], or their classifier
             features (N, D); N >= 2n.
         n: samples per side; >= 2.
+        classifier: ``None`` (MNIST's), a dataset name or a Keras model
+            (:func:`~gancourse.evaluate.features.resolve_classifier`); unused for features.
 
     Returns:
         ``{"n", "fd_floor", "kid_floor", "kid_floor_std"}`` as plain floats/ints.
@@ -113,7 +119,7 @@ def generate_samples(generator, n: int, *, latent_dim: int | None = None, seed: 
 
 def evaluate_samples(samples, real_images, *, seed: int = 0, classifier=None, train_images=None,
                      nn_samples: int = 1000, kid_subsets: int = 100) -> dict:
-    """Every MNIST metric of the kit for ``samples``, as one JSON-ready dict.
+    """Every metric of the kit for ``samples``, as one JSON-ready dict.
 
     FD and KID compare the ``n = len(samples)`` samples with ``n`` real images
     drawn (seeded) from ``real_images``; the floors compare those real images
@@ -123,6 +129,9 @@ def evaluate_samples(samples, real_images, *, seed: int = 0, classifier=None, tr
     Args:
         samples: (n, 28, 28[, 1]) in [-1, 1].
         real_images: at least 2n real images in [-1, 1].
+        classifier: whose feature space and classes: ``None`` (MNIST's), a dataset
+            name (``"fashion_mnist"``) or a Keras model
+            (:func:`~gancourse.evaluate.features.resolve_classifier`).
         train_images: images for the nearest-neighbour check (default:
             ``real_images``); only the first ``nn_samples`` samples are checked.
 
@@ -140,7 +149,7 @@ def evaluate_samples(samples, real_images, *, seed: int = 0, classifier=None, tr
         raise ValueError(f"samples needs at least 2 images, got {n}")
     real_a, real_b = _split_real(real, n, seed)
     nn_samples = check_int(nn_samples, "nn_samples", minimum=1)
-    clf = classifier if classifier is not None else load_classifier()
+    clf = resolve_classifier(classifier)
     gen_feats, gen_probs = classifier_outputs(x, clf)
     feats_a = classifier_features(real_a, clf)
     feats_b = classifier_features(real_b, clf)
@@ -181,6 +190,10 @@ def evaluate_generator(generator, real_images, *, n: int, latent_dim: int | None
         report = evaluate_generator(gan.generator, mnist.x_train, n=prof.eval_samples)
         print(report["fd"], "vs floor", report["fd_floor"], report["classes_covered"], "classes")
 
+        # Fashion-MNIST, in the Fashion-MNIST classifier's feature space:
+        full, real, n = real_evaluation_set(prof, dataset="fashion_mnist")
+        report = evaluate_generator(load_pretrained("dcgan-fashion"), real, n=n, classifier="fashion_mnist")
+
     Args:
         generator: Keras model or callable mapping z (B, latent_dim) to images in [-1, 1].
         real_images: at least 2n real images (the floor uses two disjoint halves).
@@ -201,17 +214,17 @@ def evaluate_generator(generator, real_images, *, n: int, latent_dim: int | None
                             train_images=train_images, nn_samples=nn_samples, kid_subsets=kid_subsets)
 
 
-def real_evaluation_set(profile=None):
+def real_evaluation_set(profile=None, dataset: str = "mnist"):
     """The real images a generator is compared with under ``profile``: ``(full, real, n)``.
 
-    ``full`` is MNIST with every image of both splits (the profile's data
-    source, not its subset); ``real`` is the test split when it holds the 2n
-    images the real-vs-real floor needs at n = the profile's ``eval_samples``,
-    else the training split; ``n`` is ``eval_samples`` capped at half of
-    ``real``. Shared by the notebooks and the ``evaluate`` commands, so they
-    score generators alike.
+    ``full`` is ``dataset`` (MNIST by default; ``"fashion_mnist"``) with every
+    image of both splits (the profile's data source, not its subset); ``real``
+    is the test split when it holds the 2n images the real-vs-real floor needs
+    at n = the profile's ``eval_samples``, else the training split; ``n`` is
+    ``eval_samples`` capped at half of ``real``. Shared by the notebooks and
+    the ``evaluate`` commands, so they score generators alike.
     """
     prof = profile if isinstance(profile, config.Profile) else config.get_profile(profile)
-    full = load_mnist(profile=prof, subset=False)
+    full = load_dataset(dataset, profile=prof, subset=False)
     real = full.x_test if len(full.x_test) >= 2 * prof.eval_samples else full.x_train
     return full, real, min(prof.eval_samples, len(real) // 2)

@@ -30,7 +30,23 @@ from .baselines import (
 )
 from .blending import blend_direct, blend_poisson
 from .inversion import LatentFit, default_z_limit, fit_latent, print_progress
-from .masks import as_mask, center_square_mask, half_mask, random_pixel_mask
+from .methods import (
+    CLASSICAL_METHODS,
+    STRONGER_METHODS,
+    YEH_METHODS,
+    complete_classical,
+    complete_stronger,
+    complete_yeh,
+    fit_whole_images,
+)
+from .masks import (
+    as_mask,
+    center_square_mask,
+    half_mask,
+    random_pixel_mask,
+    random_training_masks,
+    square_mask,
+)
 from .stronger_inversion import (
                                  GeneratorPriorResult,
                                  build_inversion_encoder,
@@ -40,8 +56,9 @@ from .stronger_inversion import (
                                  train_inversion_encoder,
 )
 
-__all__ = ["as_mask", "center_square_mask", "random_pixel_mask", "half_mask", "LatentFit", "default_z_limit",
+__all__ = ["as_mask", "square_mask", "center_square_mask", "random_training_masks", "random_pixel_mask", "half_mask", "LatentFit", "default_z_limit",
            "fit_latent", "print_progress", "GeneratorPriorResult", "build_inversion_encoder",
            "train_inversion_encoder", "encode_start", "fine_tune_generator", "complete_with_generator_prior",
            "blend_direct", "blend_poisson", "mean_fill", "inpaint_biharmonic", "inpaint_telea",
-           "inpaint_navier_stokes"]
+           "inpaint_navier_stokes", "CLASSICAL_METHODS", "YEH_METHODS", "STRONGER_METHODS",
+           "complete_classical", "complete_yeh", "complete_stronger", "fit_whole_images"]

@@ -102,7 +102,13 @@ def _targets(images, mask, weighting, window):
     weighting = check_choice(weighting, "weighting", WEIGHTINGS)
     if check_int(window, "window", minimum=3) % 2 == 0:  # checked even when unused, so typos surface
         raise ValueError(f"window must be odd, got {window}")
-    return y, m, (importance_weights(m, window) if weighting == "importance" else m)
+    if weighting == "importance":
+        no_hole = np.flatnonzero(m.reshape(len(m), -1).min(axis=1) == 1)
+        if len(no_hole):  # W would be 0 on every pixel: the search would silently do nothing
+            raise ValueError(f"mask has no hole in image {int(no_hole[0])}, so Yeh's importance weights are 0 on "
+                             "every pixel; use weighting='plain' to fit whole images")
+        return y, m, importance_weights(m, window)
+    return y, m, m
 
 
 def _loss(generator, discriminator, z, y, w, prior_weight, prior):
@@ -165,6 +171,7 @@ def fit_latent(generator, discriminator, images, mask, *, steps: int = 1000, res
     steps, learning_rate, prior_weight, prior, progress_every = _check_common(
         discriminator, steps, learning_rate, prior_weight, prior, progress, progress_every)
     restarts = check_int(restarts, "restarts", minimum=1)
+    seed = check_seed(seed)
     z_constraint = check_choice(z_constraint, "z_constraint", Z_CONSTRAINTS)
     z_limit = default_z_limit(d, z_constraint) if z_limit is None else check_number(
         z_limit, "z_limit", minimum=0.0, exclusive_minimum=True)
@@ -172,7 +179,7 @@ def fit_latent(generator, discriminator, images, mask, *, steps: int = 1000, res
     snapshot_every = check_int(snapshot_every, "snapshot_every", minimum=0)
     y, _, w = _targets(images, mask, weighting, window)
     n = len(y)
-    starts = np.random.default_rng(check_seed(seed)).standard_normal((restarts, n, d)).astype(np.float32)
+    starts = np.random.default_rng(seed).standard_normal((restarts, n, d)).astype(np.float32)
     if z_start is not None:
         z_start = as_finite_array(z_start, "z_start", ndim=2, dtype=np.float32)
         if z_start.shape != (n, d):

@@ -19,7 +19,8 @@ import numpy as np
 from ..config.validate import check_choice, check_int, check_number, check_seed
 from ..objectives.inpainting import as_mask
 
-__all__ = ["HALVES", "as_mask", "center_square_mask", "random_pixel_mask", "half_mask"]
+__all__ = ["HALVES", "as_mask", "square_mask", "center_square_mask", "random_pixel_mask", "half_mask",
+           "random_training_masks"]
 
 HALVES = ("bottom", "top", "left", "right")
 
@@ -37,6 +38,23 @@ def _height_width(image_shape) -> tuple[int, int]:
     return height, width
 
 
+def square_mask(image_shape, size: int, top: int, left: int) -> np.ndarray:
+    """Known everywhere except the ``size`` x ``size`` square whose top-left pixel is (``top``, ``left``).
+
+    The square must lie inside the image (the interactive control of chapter 6 moves it).
+
+    Returns:
+        float32 (H, W): 0 in the square, 1 elsewhere.
+    """
+    height, width = _height_width(image_shape)
+    size = check_int(size, "size", minimum=1, maximum=min(height, width))
+    top = check_int(top, "top", minimum=0, maximum=height - size)
+    left = check_int(left, "left", minimum=0, maximum=width - size)
+    mask = np.ones((height, width), np.float32)
+    mask[top:top + size, left:left + size] = 0.0
+    return mask
+
+
 def center_square_mask(image_shape, size: int) -> np.ndarray:
     """Known everywhere except a centred ``size`` x ``size`` square (Yeh et al.'s "central block").
 
@@ -52,10 +70,7 @@ def center_square_mask(image_shape, size: int) -> np.ndarray:
     """
     height, width = _height_width(image_shape)
     size = check_int(size, "size", minimum=1, maximum=min(height, width))
-    mask = np.ones((height, width), np.float32)
-    top, left = (height - size) // 2, (width - size) // 2
-    mask[top:top + size, left:left + size] = 0.0
-    return mask
+    return square_mask((height, width), size, (height - size) // 2, (width - size) // 2)
 
 
 def random_pixel_mask(image_shape, missing_fraction: float, seed: int = 0) -> np.ndarray:
@@ -103,3 +118,28 @@ def half_mask(image_shape, side: str = "bottom") -> np.ndarray:
         mask[:, width - width // 2:] = 0.0
     return mask
 
+
+
+def random_training_masks(image_shape, n: int, seed: int = 0, *, min_size: int = 6, max_size: int = 18) -> np.ndarray:
+    """``n`` masks of every kind the chapter uses, for training the inversion encoder: (n, H, W) float32.
+
+    In equal shares: a square of side ``min_size`` to ``max_size`` anywhere in
+    the image, one of the four halves, 50 % to 90 % of the pixels missing at
+    random, and nothing missing (so the encoder also sees whole images).
+    """
+    height, width = _height_width(image_shape)
+    n = check_int(n, "n", minimum=1)
+    max_size = check_int(max_size, "max_size", minimum=1, maximum=min(height, width))
+    min_size = check_int(min_size, "min_size", minimum=1, maximum=max_size)
+    rng = np.random.default_rng(check_seed(seed))
+    masks = np.ones((n, height, width), np.float32)
+    for i, kind in enumerate(rng.integers(4, size=n)):
+        if kind == 0:
+            size = int(rng.integers(min_size, max_size + 1))
+            masks[i] = square_mask((height, width), size, int(rng.integers(height - size + 1)),
+                                   int(rng.integers(width - size + 1)))
+        elif kind == 1:
+            masks[i] = half_mask((height, width), HALVES[int(rng.integers(4))])
+        elif kind == 2:
+            masks[i] = random_pixel_mask((height, width), float(rng.uniform(0.5, 0.9)), int(rng.integers(2**31)))
+    return masks

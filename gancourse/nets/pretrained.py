@@ -19,23 +19,25 @@ from ..data.files import (
     shipped_sha256,
     verify_file,
 )
-from .classifier import CLASSIFIER_FILE, REBUILD_HINT
+from .classifier import classifier_dataset, classifier_file, rebuild_hint
 
 _CLASSIFIERS: dict[tuple, object] = {}
 
 
-def classifier_path() -> pathlib.Path:
-    """Where the shipped classifier lives: ``data/pretrained/mnist_classifier.keras``."""
-    return shipped_data_dir() / CLASSIFIER_FILE
+def classifier_path(dataset: str = "mnist") -> pathlib.Path:
+    """Where ``dataset``'s shipped classifier lives: ``data/pretrained/mnist_classifier.keras`` by default."""
+    return shipped_data_dir() / classifier_file(dataset)
 
 
-def load_classifier(path: str | os.PathLike | None = None):
-    """Load the course's MNIST classifier (cached; loaded once per file version).
+def load_classifier(path: str | os.PathLike | None = None, *, dataset: str = "mnist"):
+    """Load one of the course's classifiers, MNIST's by default (cached; loaded once per file version).
 
     Args:
-        path: a ``.keras`` file; ``None`` loads the shipped one, after checking
-            it against its SHA-256 in ``data/SHA256SUMS``. A file given
-            explicitly is not checksummed (it is yours).
+        path: a ``.keras`` file; ``None`` loads the shipped one of ``dataset``,
+            after checking it against its SHA-256 in ``data/SHA256SUMS``. A
+            file given explicitly is not checksummed (it is yours).
+        dataset: ``"mnist"`` or ``"fashion_mnist"`` (``"fashion"`` too): whose
+            shipped classifier to load when ``path`` is ``None``.
 
     The file is read with ``keras.saving.load_model(..., safe_mode=True)``,
     which refuses to run code stored in it (the model uses built-in layers
@@ -46,8 +48,9 @@ def load_classifier(path: str | os.PathLike | None = None):
         gancourse.data.ChecksumError: the shipped file differs from its listed hash,
             or it is not listed.
     """
+    dataset = classifier_dataset(dataset)
     if path is None:
-        target = verified_shipped_file(CLASSIFIER_FILE, REBUILD_HINT)
+        target = verified_shipped_file(classifier_file(dataset), rebuild_hint(dataset))
     else:
         if not isinstance(path, (str, os.PathLike)):
             raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
@@ -65,6 +68,8 @@ PRETRAINED_FILES = {
     "first-gan-mnist": {"generator": "first_gan_mnist_generator.keras"},
     "dcgan-mnist": {"generator": "dcgan_mnist_generator.keras",
                     "discriminator": "dcgan_mnist_discriminator.keras"},
+    "dcgan-fashion": {"generator": "dcgan_fashion_generator.keras"},
+    "inpainting-encoder-mnist": {"encoder": "inpainting_encoder_mnist.keras"},
 }
 """Shipped files per pretrained name (relative to ``data/pretrained/``)."""
 
@@ -72,8 +77,9 @@ LADDER_STEPS = {"dcgan-mnist": (400, 2_000, 10_000, 40_000)}
 """Training steps of the generators shipped along a run ("the ladder"); the last is the final one."""
 
 
-def _ladder_file(step: int) -> str:
-    return f"dcgan_mnist_ladder_{step:05d}.keras"
+def _ladder_file(step: int, name: str = "dcgan-mnist") -> str:
+    """File name of recipe ``name``'s generator after ``step`` steps: ``dcgan_mnist_ladder_00400.keras``."""
+    return f"{name.replace('-', '_')}_ladder_{step:05d}.keras"
 
 
 def pretrained_dir() -> pathlib.Path:
@@ -131,8 +137,9 @@ def _load_checked(path: pathlib.Path, rebuild: str):
 def load_pretrained(name: str, part: str = "generator"):
     """Load a shipped generator or discriminator after checking its SHA-256.
 
-    Example: ``g = load_pretrained("dcgan-mnist")``; ``g(z)`` for ``z`` of
-    shape ``(N, g.input_shape[1])`` gives ``(N, 28, 28, 1)`` images in [-1, 1].
+    Example: ``g = load_pretrained("dcgan-mnist")`` (or ``"dcgan-fashion"``);
+    ``g(z)`` for ``z`` of shape ``(N, g.input_shape[1])`` gives
+    ``(N, 28, 28, 1)`` images in [-1, 1].
 
     Raises:
         ValueError: unknown name or part.

@@ -88,9 +88,9 @@ class LatentWalk:
         output = widgets.Output()
 
         def show(change=None):
-            tile = self.render(slider.value)
-            with output:
+            with output:  # render inside: an error in a redraw is shown under the slider, not lost
                 output.clear_output(wait=True)
+                tile = self.render(slider.value)
                 fig, ax = plt.subplots(figsize=(self.size * tile.shape[1] / tile.shape[0], self.size))
                 ax.imshow(tile.squeeze(-1) if tile.shape[-1] == 1 else tile, cmap="gray", vmin=0, vmax=1)
                 ax.set_title(f"t = {slider.value:.2f}")

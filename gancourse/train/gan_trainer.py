@@ -1,5 +1,6 @@
 # Why this file is longer than 300 lines: it is one class, the trainer every GAN of the course
-# extends, and its hooks (each a few lines with its docstring) only make sense side by side.
+# extends, and its hooks (each a few lines with its docstring) only make sense side by side; with it, the
+# step cap its fit() applies (GANCOURSE_MAX_STEPS), shared with the VAE trainer.
 """The course's GAN trainer: a ``keras.Model`` trained with ``fit()``.
 
 :class:`GAN` implements Algorithm 1 of Goodfellow et al. (2014), "Generative
@@ -22,9 +23,13 @@ step, which makes an interrupted run resumable to identical weights.
 
 from __future__ import annotations
 
+import inspect
+import warnings
+
 import numpy as np
 
 from ..config import import_tensorflow
+from ..config.environment import MAX_STEPS_ENV, max_train_steps
 from ..config.validate import check_choice, check_int
 from ..nets.latent import latent_noise
 from ..nets.shapes import (
@@ -45,6 +50,62 @@ from .distribute import _replica_id, num_replicas
 tf = import_tensorflow()
 import keras  # noqa: E402
 from keras import ops  # noqa: E402
+
+
+class _StepCap(keras.callbacks.Callback):
+    """Stops ``fit()`` after ``max_steps`` training steps (one per ``on_train_batch_end``: see :func:`fit_with_step_cap`)."""
+
+    def __init__(self, max_steps: int):
+        super().__init__()
+        self.max_steps = check_int(max_steps, "max_steps", minimum=1)
+        self.steps = 0
+
+    def on_train_begin(self, logs=None):
+        self.steps = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps += 1
+        if self.steps >= self.max_steps:
+            self.model.stop_training = True
+
+
+_FIT_PARAMETERS = inspect.signature(keras.Model.fit)
+
+
+def fit_with_step_cap(model, fit, x, args: tuple, kwargs: dict):
+    """Call ``fit(x, *args, **kwargs)`` (``model``'s bound parent ``fit``), stopped after ``GANCOURSE_MAX_STEPS`` steps.
+
+    Unset: exactly ``fit(x, *args, **kwargs)``. Set to N: a callback added
+    after the caller's (which all still run) stops training after N training
+    steps of this call, in the middle of an epoch if need be; the epoch's
+    end callbacks still run (a checkpoint then records the steps really done).
+    ``steps_per_execution`` is 1 for the capped call, so the cap can fall
+    between any two steps, and is restored afterwards; each such change
+    retraces the training function, which costs a capped run (a check) a
+    few seconds and an uncapped one nothing.
+    """
+    cap = max_train_steps()
+    if cap is None:
+        return fit(x, *args, **kwargs)
+    arguments = _FIT_PARAMETERS.bind(model, x, *args, **kwargs).arguments
+    arguments.pop(next(iter(_FIT_PARAMETERS.parameters)))  # self: ``fit`` is bound
+    given = arguments.get("callbacks")
+    if isinstance(given, keras.callbacks.CallbackList):
+        raise TypeError(f"{MAX_STEPS_ENV} is set: pass fit() a list of callbacks, not a CallbackList")
+    stopper = _StepCap(cap)
+    arguments["callbacks"] = [*(given or []), stopper]
+    spe = model.steps_per_execution
+    if spe != 1:  # the compiled functions read steps_per_execution when traced: drop them
+        model.steps_per_execution, model.train_function, model.test_function = 1, None, None
+    try:
+        history = fit(**arguments)
+    finally:
+        if spe != 1:
+            model.steps_per_execution, model.train_function, model.test_function = spe, None, None
+    if stopper.steps >= cap:  # a silent cap would pass for a short run: say so where fit() was called
+        warnings.warn(f"{MAX_STEPS_ENV}={cap}: fit() stopped after {stopper.steps} training steps",
+                      UserWarning, stacklevel=3)
+    return history
 
 
 class GAN(keras.Model):
@@ -214,7 +275,9 @@ class GAN(keras.Model):
         """``keras.Model.fit`` with ``shuffle=False`` by default for ``tf.data`` input, data checked first.
 
         Keras warns on every call when a Dataset meets ``shuffle=True`` (its
-        default); the course shuffles inside the pipeline instead.
+        default); the course shuffles inside the pipeline instead. With
+        ``GANCOURSE_MAX_STEPS`` set, training stops after that many steps
+        (:func:`fit_with_step_cap`).
 
         Before training, :meth:`check_data` compares the real samples with
         the generator's: a NumPy ``x`` is checked whole (shape, NaN and
@@ -227,7 +290,7 @@ class GAN(keras.Model):
         self.check_data(x, kwargs.get("y", args[0] if args else None))
         if isinstance(x, tf.data.Dataset):
             kwargs.setdefault("shuffle", False)
-        return super().fit(x, *args, **kwargs)
+        return fit_with_step_cap(self, super().fit, x, args, kwargs)
 
     def check_data(self, x, y=None) -> None:
         """Raise unless the training data fits the generator (see :func:`gancourse.nets.shapes.check_real_samples`).

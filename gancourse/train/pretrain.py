@@ -13,7 +13,7 @@ import numpy as np
 from .. import config
 from ..config import import_tensorflow
 from ..config.validate import check_choice, check_seed
-from ..data.datasets import load_mnist
+from ..data.datasets import load_dataset
 from ..data.files import set_sha256_line, sha256_of
 from ..data.pipelines import training_stream
 from ..nets.dcgan import dcgan_networks
@@ -29,9 +29,14 @@ from .divergence_stop import DivergenceStop
 from .gan_trainer import GAN
 from .recipes import RECIPES, Recipe
 
+STEPS_PER_EXECUTION = 10
+"""Training steps per compiled call. Keras 3.15 runs whole executions even where ``fit(steps_per_epoch=n)``
+asks for fewer (measured: ``n = 5`` gave 10 optimizer updates), so every chunk of a recipe run, its
+epochs and its ladder rungs, is a multiple of this."""
+
 
 def build_recipe_gan(recipe: Recipe):
-    """The compiled :class:`gancourse.gan.GAN` of ``recipe`` (weights seeded by ``recipe.seed``)."""
+    """The compiled :class:`gancourse.train.gan_trainer.GAN` of ``recipe`` (weights seeded by ``recipe.seed``)."""
     import_tensorflow()
     import keras
 
@@ -51,7 +56,7 @@ def build_recipe_gan(recipe: Recipe):
 
     model.compile(keras.optimizers.Adam(rate(recipe.d_learning_rate), beta_1=recipe.beta_1),
                   keras.optimizers.Adam(rate(recipe.g_learning_rate), beta_1=recipe.beta_1),
-                  steps_per_execution=10, jit_compile=getattr(sizes, "jit_compile", False))
+                  steps_per_execution=STEPS_PER_EXECUTION, jit_compile=getattr(sizes, "jit_compile", False))
     return model
 
 
@@ -76,6 +81,10 @@ def train_recipe(recipe: Recipe, images: np.ndarray, *, out_dir, checkpoint_dir=
     stops = sorted({*recipe.ladder, sizes.steps})
     if sizes.steps % sizes.steps_per_epoch or any(not 0 < s < sizes.steps for s in recipe.ladder):
         raise ValueError("sizes.steps must be a multiple of steps_per_epoch and ladder steps inside (0, steps)")
+    if sizes.steps_per_epoch % STEPS_PER_EXECUTION or any(s % STEPS_PER_EXECUTION for s in recipe.ladder):
+        raise ValueError(f"sizes.steps_per_epoch ({sizes.steps_per_epoch}) and the ladder steps {recipe.ladder} "
+                         f"must be multiples of STEPS_PER_EXECUTION = {STEPS_PER_EXECUTION}: Keras would run "
+                         "a whole execution past a shorter chunk")
     written = {}
     began = time.perf_counter()
     epoch, step = start.epoch, start.step
@@ -89,9 +98,10 @@ def train_recipe(recipe: Recipe, images: np.ndarray, *, out_dir, checkpoint_dir=
                       callbacks=[ckpt, stop], verbose=verbose)
             epoch, step = epoch + 1, step + n
         if target in recipe.ladder and passes_rung:
-            save_reproducible(model.generator, out_dir / _ladder_file(target))
+            save_reproducible(model.generator, out_dir / _ladder_file(target, recipe.name))
     for target in recipe.ladder:  # rungs written before an interruption count too
-        written[_ladder_file(target)] = sha256_of(out_dir / _ladder_file(target))
+        rung = _ladder_file(target, recipe.name)
+        written[rung] = sha256_of(out_dir / rung)
     for part, fname in PRETRAINED_FILES[recipe.name].items():
         network = model.generator if part == "generator" else model.discriminator
         written[fname] = save_reproducible(network, out_dir / fname)
@@ -100,12 +110,10 @@ def train_recipe(recipe: Recipe, images: np.ndarray, *, out_dir, checkpoint_dir=
     return {"files": written, "steps": step, "train_seconds": round(time.perf_counter() - began, 1)}
 
 
-
-
-def _training_images() -> tuple[np.ndarray, str]:
-    """The full MNIST training set (pretraining ignores the profile's subset; never the mini subset)."""
-    mnist = load_mnist(profile="cpu", subset=False, mini=False)
-    return mnist.x_train, mnist.source
+def _training_images(dataset: str = "mnist") -> tuple[np.ndarray, str]:
+    """The full training split of ``dataset`` (pretraining ignores the profile's subset; never the mini subset)."""
+    images = load_dataset(dataset, profile="cpu", subset=False, mini=False)
+    return images.x_train, images.source
 
 
 def pretrain(name: str, *, seed: int = 0, out: str | os.PathLike | None = None) -> dict:
@@ -116,7 +124,7 @@ def pretrain(name: str, *, seed: int = 0, out: str | os.PathLike | None = None) 
     if seed != recipe.seed:
         recipe = dataclasses.replace(recipe, seed=seed)
     out_dir = pathlib.Path(out) if out else pretrained_dir()
-    images, source = _training_images()
+    images, source = _training_images(recipe.dataset)
     result = train_recipe(recipe, images, out_dir=out_dir)
     shipped = out_dir.resolve() == pretrained_dir().resolve()
     for fname, digest in result["files"].items():
@@ -126,7 +134,3 @@ def pretrain(name: str, *, seed: int = 0, out: str | os.PathLike | None = None) 
     print(f"wrote {len(result['files'])} file(s) to {out_dir}"
           + ("; data/SHA256SUMS updated" if shipped else "; data/SHA256SUMS left alone (--out)"), flush=True)
     return {"recipe": dataclasses.asdict(recipe), "data": source, "out": str(out_dir), **result}
-
-
-
-

@@ -13,6 +13,7 @@ from ..objectives.mmd import (
     gaussian_kernel_sum,
     mmd_squared,
 )
+from .gan_trainer import fit_with_step_cap
 
 tf = import_tensorflow()
 import keras  # noqa: E402
@@ -57,7 +58,7 @@ class MomentMatchingSampler(keras.Model):
         """``keras.Model.fit`` with ``shuffle=False`` by default for ``tf.data`` input (shuffle in the pipeline)."""
         if isinstance(x, tf.data.Dataset):
             kwargs.setdefault("shuffle", False)
-        return super().fit(x, *args, **kwargs)
+        return fit_with_step_cap(self, super().fit, x, args, kwargs)  # honours GANCOURSE_MAX_STEPS
 
     def sample(self, n: int, *, seed: int = 0) -> np.ndarray:
         """``n`` samples from NumPy noise seeded by ``seed``."""

@@ -14,6 +14,7 @@ from ..data.pipelines import make_pipeline
 from ..nets.autoencoders import MNIST_SHAPE, build_decoder, build_encoder
 from ..objectives.divergences import gaussian_kl_to_standard_normal
 from ..objectives.elbo import check_random_seed, reconstruction_loss, reparameterize
+from .gan_trainer import fit_with_step_cap
 
 tf = import_tensorflow()
 import keras  # noqa: E402
@@ -83,10 +84,12 @@ class VAE(keras.Model):
 
         Keras warns on every call when a Dataset meets ``shuffle=True``; the
         course shuffles inside the pipeline (:func:`gancourse.data.make_pipeline`).
+        With ``GANCOURSE_MAX_STEPS`` set, training stops after that many steps
+        (:func:`gancourse.train.gan_trainer.fit_with_step_cap`).
         """
         if isinstance(x, tf.data.Dataset):
             kwargs.setdefault("shuffle", False)
-        return super().fit(x, *args, **kwargs)
+        return fit_with_step_cap(self, super().fit, x, args, kwargs)
 
     def call(self, x, training=False):
         """Reconstruction logits: decode a sample of ``q(z|x)`` (training) or its mean."""

@@ -7,3 +7,5 @@ the chapter modules hold one ``check_<concept>(fn)`` per exercise.
 from .basics import *  # noqa: F401,F403
 from .core import *  # noqa: F401,F403
 from .gans import *  # noqa: F401,F403
+from .wasserstein import *  # noqa: F401,F403
+from .inpainting import *  # noqa: F401,F403

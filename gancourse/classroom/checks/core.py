@@ -443,3 +443,28 @@ def check_choice_answer(name: str, got: Any, expected: str, feedback: Mapping[st
     message = f"✓ {name} passed ({answer})."
     print(message)
     return CheckResult(name, "passed", message)
+
+
+_UNANSWERED = object()
+
+
+def _learner_answer(name: str, answer, hint: str):
+    """The learner's answer: ``answer()`` for a function, else ``answer``; :data:`_UNANSWERED` for a stub.
+
+    A stub (``NotImplementedError``, ``...``) is "not implemented yet"; ``None``
+    (a function without ``return``) is a failure that says so.
+    """
+    if callable(answer):
+        try:
+            answer = answer()
+        except NotImplementedError:
+            return _UNANSWERED
+        except Exception as exc:
+            raise _learner_error(name, exc, "()", hint) from exc
+    if answer is Ellipsis:
+        return _UNANSWERED
+    if answer is None:
+        message = "\n".join([f"✗ {name}: expected your answer, got None: does your function `return` it?",
+                             f"Hint: {hint}"])
+        raise CheckFailure(message, CheckResult(name, "failed", message))
+    return answer

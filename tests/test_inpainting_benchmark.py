@@ -1,0 +1,62 @@
+"""gancourse.inpainting.benchmark: the chapter-6 table, on a tiny generator whose images are reachable."""
+
+import types
+
+import numpy as np
+import pytest
+from inpainting_helpers import tiny_generator
+
+from gancourse.evaluate.completion import hole_psnr
+from gancourse.inpainting import benchmark, methods
+
+keras = pytest.importorskip("keras")
+
+H = W = 8
+D = 4
+SIZES = types.SimpleNamespace(steps=200, restarts=2, learning_rate=0.05, prior_weight=0.0, tune_steps=2,
+                              tune_learning_rate=1e-4)
+
+
+def _generator():
+    return tiny_generator(keras, D, H)
+
+
+def _score(truth):
+    def score(done, mask):
+        out = {"psnr_image": 0.0, "accuracy": 1.0}
+        if mask is not None:
+            out["psnr_hole"] = hole_psnr(done, truth, mask)
+        return out
+    return score
+
+
+def test_masks_are_yehs_three_at_the_chosen_sizes():
+    masks = benchmark.evaluation_masks((28, 28), center_size=10, missing_fraction=0.5, seed=1)
+    assert list(masks) == ["center 10x10", "bottom half", "random 50%"]
+    assert [int((m == 0).sum()) for m in masks.values()] == [100, 392, 392]
+
+
+def test_table_has_every_method_for_every_mask_and_the_generator_wins_on_its_own_images():
+    g = _generator()
+    x = np.asarray(g(np.random.default_rng(7).standard_normal((4, D)).astype(np.float32)))
+    encoder = keras.Sequential([keras.Input((H, W, 1)), keras.layers.Flatten(), keras.layers.Dense(D)])
+    masks = {"centre": np.pad(np.zeros((4, 4), np.float32), 2, constant_values=1.0)}
+    table, done = benchmark.completion_table(g, None, encoder, x, masks, SIZES, score=_score(x))
+    expected = list(methods.CLASSICAL_METHODS) + list(methods.YEH_METHODS) + list(methods.STRONGER_METHODS)
+    assert list(table["centre"]) == expected and list(done["centre"]) == expected
+    assert all(row["seconds"] >= 0 for row in table["centre"].values())
+    name, _ = benchmark.best_classical(table["centre"])
+    gain = benchmark.margins_over_classical(table["centre"], "Yeh (direct)")
+    assert gain["best_classical"] == name and gain["psnr_gain_db"] > 5   # the true z exists and is found
+    whole, fits = benchmark.whole_image_table(g, None, encoder, x, SIZES, score=_score(x))
+    assert list(whole) == ["z only", *methods.STRONGER_METHODS]
+    # G's own output, not the input handed back by a blend with nothing missing
+    assert not np.allclose(fits["encoder start"], x, atol=1e-3)
+    np.testing.assert_allclose(fits["encoder start"], np.asarray(g(encoder(x))), atol=1e-5)
+
+
+def test_table_refuses_a_score_that_is_not_a_function():
+    g = _generator()
+    x = np.zeros((1, H, W, 1), np.float32)
+    with pytest.raises(TypeError, match="score"):
+        benchmark.completion_table(g, None, None, x, {}, SIZES, score=None)
