@@ -60,3 +60,15 @@ def test_table_refuses_a_score_that_is_not_a_function():
     x = np.zeros((1, H, W, 1), np.float32)
     with pytest.raises(TypeError, match="score"):
         benchmark.completion_table(g, None, None, x, {}, SIZES, score=None)
+
+
+def test_evaluation_subset_is_fixed_by_the_seed_and_keeps_labels_with_images():
+    x = np.arange(50, dtype=np.float32).reshape(50, 1, 1, 1)
+    y = np.arange(50)
+    a, la = benchmark.evaluation_subset(x, y, 10, seed=0)
+    b, lb = benchmark.evaluation_subset(x, y, 10, seed=0)
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(a[:, 0, 0, 0], la)                  # each label stays with its image
+    assert not np.array_equal(la, np.arange(10))                        # shuffled, not the first ten
+    with pytest.raises(ValueError, match="same length"):
+        benchmark.evaluation_subset(x, y[:5], 3)

@@ -78,4 +78,6 @@ def test_the_collapsed_panel_is_the_one_with_three_modes():
     for wrong in ("A", "B", "D"):
         with pytest.raises(CheckFailure, match=wrong):
             checks.check_collapsed_panel(wrong)
-    assert checks.check_collapsed_panel(None).status == "not_implemented"
+    assert checks.check_collapsed_panel(...).status == "not_implemented"
+    with pytest.raises(CheckFailure, match="got None"):  # a function without `return`, as the other chapters
+        checks.check_collapsed_panel(lambda: None)

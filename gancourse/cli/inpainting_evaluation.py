@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import time
 
-import numpy as np
-
 from .. import config
 from ..data.datasets import load_mnist
 from ..evaluate.completion import score_completion
-from ..inpainting.benchmark import completion_table, evaluation_masks, margins_over_classical, whole_image_table
+from ..inpainting.benchmark import (
+    completion_table,
+    evaluation_masks,
+    evaluation_subset,
+    margins_over_classical,
+    whole_image_table,
+)
 from ..inpainting.shipped_encoder import load_inversion_encoder
 from ..nets.pretrained import load_pretrained
 
@@ -19,18 +23,12 @@ BARS = {"yeh_half_db": 1.0, "yeh_half_points": 5.0, "yeh_center_db": 0.5, "stron
 """Issue #15's quality bars: gains over the best classical baseline (dB, accuracy points) and an accuracy."""
 
 
-def fixed_test_subset(x, y, n: int, seed: int = 0):
-    """The first ``n`` test digits of a fixed shuffle (the same digits for every method and every run)."""
-    order = np.random.default_rng(seed).permutation(len(x))[:n]
-    return x[order], y[order]
-
-
 def evaluate_inpainting_mnist(args) -> dict:
     """Every method on every mask over the profile's test digits, the whole-digit ceiling, and the bars."""
     profile = config.get_profile(args.profile)
     sizes = config.chapter_sizes("inpainting", profile)
     mnist = load_mnist(profile=profile)
-    x, y = fixed_test_subset(mnist.x_test, mnist.y_test, sizes.test_images)
+    x, y = evaluation_subset(mnist.x_test, mnist.y_test, sizes.test_images)
     generator, discriminator = load_pretrained("dcgan-mnist"), load_pretrained("dcgan-mnist", "discriminator")
     encoder = load_inversion_encoder()
     masks = evaluation_masks(x.shape[1:3])

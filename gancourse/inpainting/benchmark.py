@@ -18,7 +18,16 @@ from ..objectives.inpainting import as_images
 from .masks import center_square_mask, half_mask, random_pixel_mask
 from .methods import CLASSICAL_METHODS, complete_stronger, complete_yeh, fit_whole_images
 
-__all__ = ["evaluation_masks", "completion_table", "whole_image_table", "best_classical", "margins_over_classical"]
+__all__ = ["evaluation_subset", "evaluation_masks", "completion_table", "whole_image_table", "best_classical", "margins_over_classical"]
+
+
+def evaluation_subset(images, labels, n: int, seed: int = 0):
+    """The first ``n`` images (and labels) of a fixed shuffle: the same test digits for every method and run."""
+    n = check_int(n, "n", minimum=1)
+    if len(images) != len(labels):
+        raise ValueError(f"images and labels must have the same length, got {len(images)} and {len(labels)}")
+    order = np.random.default_rng(check_seed(seed)).permutation(len(images))[:n]
+    return images[order], labels[order]
 
 
 def evaluation_masks(image_shape, *, center_size: int = 14, missing_fraction: float = 0.8, seed: int = 0) -> dict:
