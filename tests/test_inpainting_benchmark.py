@@ -44,7 +44,6 @@ def test_table_has_every_method_for_every_mask_and_the_generator_wins_on_its_own
     table, done = benchmark.completion_table(g, None, encoder, x, masks, SIZES, score=_score(x))
     expected = list(methods.CLASSICAL_METHODS) + list(methods.YEH_METHODS) + list(methods.STRONGER_METHODS)
     assert list(table["centre"]) == expected and list(done["centre"]) == expected
-    assert all(row["seconds"] >= 0 for row in table["centre"].values())
     name, _ = benchmark.best_classical(table["centre"])
     gain = benchmark.margins_over_classical(table["centre"], "Yeh (direct)")
     assert gain["best_classical"] == name and gain["psnr_gain_db"] > 5   # the true z exists and is found

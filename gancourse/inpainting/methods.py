@@ -99,11 +99,14 @@ def complete_stronger(generator, discriminator, encoder, images, mask, *, steps:
     out[STRONGER_METHODS[1]] = finish(fit.generated)
     seconds[STRONGER_METHODS[1]] = time.perf_counter() - clock
     clock = time.perf_counter()
-    tuned = fine_tune_generator(generator, discriminator, y, m, fit.z, steps=tune_steps,
-                                learning_rate=check_number(tune_learning_rate, "tune_learning_rate", minimum=0.0,
-                                                           exclusive_minimum=True),
-                                prior_weight=prior_weight, weighting=weighting, record_history=False)
-    out[STRONGER_METHODS[2]] = finish(tuned.generated)
+    tune_learning_rate = check_number(tune_learning_rate, "tune_learning_rate", minimum=0.0, exclusive_minimum=True)
+    if tune_steps == 0:  # nothing to tune: skip copying G per image (the control redraws this way)
+        out[STRONGER_METHODS[2]] = out[STRONGER_METHODS[1]]
+    else:
+        tuned = fine_tune_generator(generator, discriminator, y, m, fit.z, steps=tune_steps,
+                                    learning_rate=tune_learning_rate, prior_weight=prior_weight, weighting=weighting,
+                                    record_history=False)
+        out[STRONGER_METHODS[2]] = finish(tuned.generated)
     seconds[STRONGER_METHODS[2]] = time.perf_counter() - clock
     return out, seconds
 

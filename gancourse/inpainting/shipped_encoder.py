@@ -21,7 +21,7 @@ import numpy as np
 from .. import config
 from ..config.validate import check_seed
 from ..data.datasets import load_mnist
-from ..data.files import set_sha256_line, sha256_of, shipped_data_dir
+from ..data.files import set_sha256_line, shipped_data_dir
 from ..nets.pretrained import load_pretrained, pretrained_path, save_reproducible
 from .masks import random_training_masks
 from .stronger_inversion import build_inversion_encoder, train_inversion_encoder
@@ -82,7 +82,7 @@ def pretrain_inversion_encoder(*, profile=None, seed: int = 0, out: str | os.Pat
             "train_images": int(len(mnist.x_train)), "train_seconds": round(seconds, 1),
             "first_loss": round(float(losses[0]), 4), "last_100_loss": round(float(np.mean(losses[-100:])), 4),
             "params": int(encoder.count_params()), "file": str(target), "bytes": target.stat().st_size,
-            "sha256": digest if digest else sha256_of(target)}
+            "sha256": digest}
 
 
 def load_inversion_encoder():

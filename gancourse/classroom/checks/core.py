@@ -468,3 +468,11 @@ def _learner_answer(name: str, answer, hint: str):
                              f"Hint: {hint}"])
         raise CheckFailure(message, CheckResult(name, "failed", message))
     return answer
+
+
+def _learner_choice(name: str, answer, expected: str, feedback: Mapping[str, str], hint: str) -> CheckResult:
+    """:func:`check_choice_answer` on the learner's answer read by :func:`_learner_answer` (a stub is not implemented)."""
+    got = _learner_answer(name, answer, hint)
+    if got is _UNANSWERED:
+        return _not_implemented(name)
+    return check_choice_answer(name, got, expected, feedback, hint=hint)

@@ -37,9 +37,9 @@ from .core import (
     CheckFailure,
     CheckResult,
     _learner_answer,
+    _learner_choice as _choice,
     _learner_error,
     _not_implemented,
-    check_choice_answer,
     check_function,
     compare_values,
     fixed_normal,
@@ -207,13 +207,6 @@ def check_latent_arithmetic(fn) -> CheckResult:
 
 
 # ------------------------------------------------------------------ answers that test understanding
-
-def _choice(name: str, answer, expected: str, feedback: dict, hint: str) -> CheckResult:
-    got = _learner_answer(name, answer, hint)
-    if got is _UNANSWERED:
-        return _not_implemented(name)
-    return check_choice_answer(name, got, expected, feedback, hint=hint)
-
 
 def _count(name: str, answer, expected: int, misconceptions: dict, generic: str, hint: str) -> CheckResult:
     """A whole-number answer: exact; a known wrong value gets the misconception behind it, never the answer."""

@@ -22,9 +22,9 @@ from .core import (
     CheckFailure,
     CheckResult,
     _learner_answer,
+    _learner_choice,
     _learner_error,
     _not_implemented,
-    check_choice_answer,
     check_function,
 )
 
@@ -134,7 +134,4 @@ def check_scattered_pixels_reason(answer) -> CheckResult:
     name = "check_scattered_pixels_reason"
     hint = ("Chapter 6, the table: compare how far a missing pixel is from a known one under each mask, and what "
             "limits what G(z) can draw (the whole-digit row).")
-    got = _learner_answer(name, answer, hint)
-    if got is _UNANSWERED:
-        return _not_implemented(name)
-    return check_choice_answer(name, got, "C", SCATTERED_PIXELS_FEEDBACK, hint=hint)
+    return _learner_choice(name, answer, "C", SCATTERED_PIXELS_FEEDBACK, hint)

@@ -17,11 +17,8 @@ from __future__ import annotations
 import numpy as np
 
 from .core import (
-    _UNANSWERED,
-    _learner_answer,
-    _not_implemented,
+    _learner_choice,
     CheckResult,
-    check_choice_answer,
     check_function,
     fixed_normal,
     fixed_uniform,
@@ -155,7 +152,4 @@ def check_collapsed_panel(answer) -> CheckResult:
     """``answer()``: which of the panels A, B, C (:func:`collapsed_panels`) shows mode collapse (``"D"``: none)? C."""
     hint = ("Chapter 7, the ring and grid lab: 'modes captured' counts the centres that hold at least one "
             "high-quality sample.")
-    got = _learner_answer("check_collapsed_panel", answer, hint)  # None (no `return`) is explained, not a stub
-    if got is _UNANSWERED:
-        return _not_implemented("check_collapsed_panel")
-    return check_choice_answer("check_collapsed_panel", got, "C", COLLAPSED_PANEL_FEEDBACK, hint=hint)
+    return _learner_choice("check_collapsed_panel", answer, "C", COLLAPSED_PANEL_FEEDBACK, hint)
