@@ -14,7 +14,7 @@ keras = pytest.importorskip("keras")
 H = W = 8
 D = 4
 SIZES = types.SimpleNamespace(steps=200, restarts=2, learning_rate=0.05, prior_weight=0.0, tune_steps=2,
-                              tune_learning_rate=1e-4)
+                              tune_learning_rate=1e-4, window=7, candidates=4, schedule="cosine")
 
 
 def _generator():
@@ -71,3 +71,15 @@ def test_evaluation_subset_is_fixed_by_the_seed_and_keeps_labels_with_images():
     assert not np.array_equal(la, np.arange(10))                        # shuffled, not the first ten
     with pytest.raises(ValueError, match="same length"):
         benchmark.evaluation_subset(x, y[:5], 3)
+
+
+def test_margins_compare_each_metric_with_its_own_best_baseline():
+    # mean fill has the best PSNR, Navier-Stokes the best accuracy (as on the half mask): the accuracy gain
+    # must be taken over Navier-Stokes, not over the PSNR winner (which would flatter the method by 20 points)
+    row = {name: {"psnr_hole": 9.0, "accuracy": 0.5} for name in methods.CLASSICAL_METHODS}
+    row["mean fill"] = {"psnr_hole": 10.0, "accuracy": 0.5}
+    row["Navier-Stokes"] = {"psnr_hole": 9.5, "accuracy": 0.7}
+    row["Yeh (direct)"] = {"psnr_hole": 11.5, "accuracy": 0.75}
+    gain = benchmark.margins_over_classical(row, "Yeh (direct)")
+    assert gain["best_classical"] == "mean fill" and gain["best_classical_accuracy"] == "Navier-Stokes"
+    assert gain["psnr_gain_db"] == 1.5 and gain["accuracy_gain_points"] == 5.0

@@ -68,6 +68,24 @@ def test_restarts_run_independently(setup):
     assert np.all(several.loss <= single.loss + 1e-5)
 
 
+def test_screening_keeps_the_codes_of_least_loss_among_the_candidates(setup):
+    g, _, y, m = setup
+    kwargs = dict(steps=0, weighting="plain", seed=4)
+    every = ip.fit_latent(g, None, y, m, restarts=8, **kwargs).restart_losses        # the same 8 draws, each kept
+    screened = ip.fit_latent(g, None, y, m, restarts=2, candidates=8, **kwargs).restart_losses
+    np.testing.assert_allclose(screened, np.sort(every, axis=0)[:2], rtol=1e-5)     # the best two, best first
+    assert np.any(np.sort(every, axis=0)[:2] != every[:2])                          # "the first two" would differ
+
+
+def test_cosine_schedule_decays_the_step_size_to_its_floor():
+    from gancourse.inpainting import inversion
+    rate = inversion._step_size(0.1, 40, "cosine")
+    np.testing.assert_allclose([float(rate(0)), float(rate(20)), float(rate(40))],
+                               [0.1, 0.1 * (inversion.COSINE_FLOOR + (1 - inversion.COSINE_FLOOR) / 2),
+                                0.1 * inversion.COSINE_FLOOR], rtol=1e-5)
+    assert inversion._step_size(0.1, 40, "constant") == 0.1 and inversion._step_size(0.1, 0, "cosine") == 0.1
+
+
 def test_z_is_kept_in_the_typical_set():
     g = _generator()
     y = np.ones((2, H, W, 1), np.float32)  # saturated target: the loss keeps falling as ||z|| grows
@@ -156,6 +174,8 @@ def test_complete_with_generator_prior_returns_both_stages(setup):
     (dict(z_start=np.zeros((6, D + 1))), ValueError, "z_start"),
     (dict(progress="yes"), TypeError, "progress"),
     (dict(seed=-2), ValueError, "seed"),
+    (dict(restarts=3, candidates=2), ValueError, "candidates"),
+    (dict(schedule="linear"), ValueError, "schedule"),
 ])
 def test_fit_latent_refuses_bad_arguments(setup, kwargs, error, name):
     g, _, y, m = setup

@@ -1,3 +1,5 @@
+# Why this file is longer than 300 lines: the table of every chapter's three profiles is meant to be read
+# side by side in one place; splitting it per chapter would hide the comparison.
 """Each chapter's sizes under each profile: one small frozen dataclass per chapter.
 
 The sizes every chapter shares live on :class:`~gancourse.config.profiles.Profile`;
@@ -155,8 +157,10 @@ class InpaintingSizes:
     """Chapter 6 and ``evaluate inpainting-mnist``.
 
     ``test_images`` test digits in the table (the first of a fixed shuffle);
-    Yeh's search: ``restarts`` codes per image, ``steps`` Adam steps at
-    ``learning_rate``, prior weight ``prior_weight`` (lambda); the stronger
+    Yeh's search: ``restarts`` codes per image (the best of ``candidates``
+    random codes), ``steps`` Adam steps from ``learning_rate`` (``schedule``:
+    constant or cosine), prior weight ``prior_weight`` (lambda), importance
+    window ``window`` (Yeh: 7; chapter 6 measures why 27 here); the stronger
     inversion: the shipped encoder's start, ``steps`` refinement steps, then
     ``tune_steps`` Adam steps at ``tune_learning_rate`` on a per-image copy of
     G; the sweeps: ``sweep_images`` digits, lambdas ``sweep_prior_weights``,
@@ -169,6 +173,9 @@ class InpaintingSizes:
     steps: int
     learning_rate: float
     prior_weight: float
+    window: int
+    candidates: int
+    schedule: str
     tune_steps: int
     tune_learning_rate: float
     sweep_images: int
@@ -176,6 +183,36 @@ class InpaintingSizes:
     sweep_restarts: tuple
     demo_images: int
     widget_steps: int
+
+
+@dataclasses.dataclass(frozen=True)
+class ProblemsSizes:
+    """Chapter 8 and its commands (``evaluate cgan-mnist``, ``evaluate health``,
+    ``evaluate sr-mnist``, ``pretrain cgan-mnist``).
+
+    The conditional GAN: ``cgan_steps`` steps of batch ``cgan_batch_size``;
+    the health readout: each reproduced case trains ``health_steps`` steps with
+    a check every ``health_every_steps``, over ``health_seeds`` seeds; the
+    remedies lab: ``remedy_steps`` steps per run over ``remedy_seeds`` seeds;
+    super-resolution: ``sr_steps`` steps of batch ``sr_batch_size`` from
+    ``sr_low_size`` x ``sr_low_size`` inputs, loss ``sr_l1_weight`` * L1 +
+    ``sr_adversarial_weight`` * adversarial, scored on ``sr_eval_images``
+    test digits.
+    """
+
+    cgan_steps: int
+    cgan_batch_size: int
+    health_steps: int
+    health_every_steps: int
+    health_seeds: int
+    remedy_steps: int
+    remedy_seeds: int
+    sr_steps: int
+    sr_batch_size: int
+    sr_low_size: int
+    sr_l1_weight: float
+    sr_adversarial_weight: float
+    sr_eval_images: int
 
 
 SIZES: dict[str, dict[str, object]] = {
@@ -268,17 +305,31 @@ SIZES: dict[str, dict[str, object]] = {
     },
     "inpainting": {
         "smoke": InpaintingSizes(test_images=16, restarts=2, steps=20, learning_rate=0.1, prior_weight=0.1,
+                                 window=27, candidates=8, schedule="cosine",
                                  tune_steps=3, tune_learning_rate=1e-4, sweep_images=8,
                                  sweep_prior_weights=(0.0, 0.1, 10.0), sweep_restarts=(1, 2), demo_images=4,
                                  widget_steps=20),
-        "cpu": InpaintingSizes(test_images=200, restarts=4, steps=100, learning_rate=0.1, prior_weight=0.1,
-                               tune_steps=20, tune_learning_rate=1e-4, sweep_images=48,
-                               sweep_prior_weights=(0.0, 0.01, 0.1, 1.0, 10.0), sweep_restarts=(1, 4, 16),
+        "cpu": InpaintingSizes(test_images=200, restarts=4, steps=50, learning_rate=0.1, prior_weight=0.1,
+                               window=27, candidates=64, schedule="cosine",
+                               tune_steps=10, tune_learning_rate=1e-4, sweep_images=32,
+                               sweep_prior_weights=(0.0, 0.1, 1.0, 10.0), sweep_restarts=(1, 4, 16),
                                demo_images=6, widget_steps=100),
         "gpu": InpaintingSizes(test_images=1000, restarts=16, steps=300, learning_rate=0.1, prior_weight=0.1,
+                               window=27, candidates=256, schedule="cosine",
                                tune_steps=50, tune_learning_rate=1e-4, sweep_images=200,
                                sweep_prior_weights=(0.0, 0.01, 0.1, 1.0, 10.0), sweep_restarts=(1, 4, 16, 64),
                                demo_images=8, widget_steps=200),
+    },
+    "problems": {
+        "smoke": ProblemsSizes(cgan_steps=60, cgan_batch_size=32, health_steps=200, health_every_steps=20,
+                               health_seeds=1, remedy_steps=100, remedy_seeds=2, sr_steps=60, sr_batch_size=32,
+                               sr_low_size=7, sr_l1_weight=1.0, sr_adversarial_weight=1e-2, sr_eval_images=64),
+        "cpu": ProblemsSizes(cgan_steps=3000, cgan_batch_size=32, health_steps=2000, health_every_steps=100,
+                             health_seeds=3, remedy_steps=1000, remedy_seeds=5, sr_steps=2000, sr_batch_size=32,
+                             sr_low_size=7, sr_l1_weight=1.0, sr_adversarial_weight=1e-2, sr_eval_images=1000),
+        "gpu": ProblemsSizes(cgan_steps=10000, cgan_batch_size=64, health_steps=4000, health_every_steps=100,
+                             health_seeds=3, remedy_steps=3000, remedy_seeds=5, sr_steps=10000, sr_batch_size=64,
+                             sr_low_size=7, sr_l1_weight=1.0, sr_adversarial_weight=1e-2, sr_eval_images=5000),
     },
 }
 """``SIZES[chapter][profile_name]``: the sizes object of a chapter under a profile."""

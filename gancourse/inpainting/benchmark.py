@@ -69,7 +69,8 @@ def completion_table(generator, discriminator, encoder, images, masks: dict, siz
             progress(f"{mask_name}: Yeh's search ({len(y)} images x {sizes.restarts} restarts x {sizes.steps} steps)")
         start = time.perf_counter()
         yeh, _ = complete_yeh(generator, discriminator, y, m, steps=sizes.steps, restarts=sizes.restarts,
-                              learning_rate=sizes.learning_rate, prior_weight=sizes.prior_weight, seed=seed)
+                              learning_rate=sizes.learning_rate, prior_weight=sizes.prior_weight,
+                              window=sizes.window, candidates=sizes.candidates, schedule=sizes.schedule, seed=seed)
         seconds = time.perf_counter() - start
         for method, completed in yeh.items():
             done[method] = completed
@@ -90,7 +91,8 @@ def _stronger_stages(generator, discriminator, encoder, y, m, sizes, seed, whole
     return complete_stronger(generator, discriminator, encoder, y, m, steps=sizes.steps, tune_steps=sizes.tune_steps,
                              learning_rate=sizes.learning_rate, tune_learning_rate=sizes.tune_learning_rate,
                              prior_weight=0.0 if whole else sizes.prior_weight,
-                             weighting="plain" if whole else "importance", blend=not whole, seed=seed)
+                             weighting="plain" if whole else "importance", window=sizes.window,
+                             schedule=sizes.schedule, blend=not whole, seed=seed)
 
 
 def whole_image_table(generator, discriminator, encoder, images, sizes, *, score, seed: int = 0) -> tuple[dict, dict]:
@@ -102,7 +104,8 @@ def whole_image_table(generator, discriminator, encoder, images, sizes, *, score
     y = as_images(images, "images")
     start = time.perf_counter()
     z_only = fit_whole_images(generator, discriminator, y, steps=sizes.steps, restarts=sizes.restarts,
-                              learning_rate=sizes.learning_rate, seed=seed)["z only"]
+                              learning_rate=sizes.learning_rate, candidates=sizes.candidates,
+                              schedule=sizes.schedule, seed=seed)["z only"]
     table = {"z only": _timed(score(z_only, None), time.perf_counter() - start)}
     done = {"z only": z_only}
     if encoder is not None:
@@ -114,14 +117,23 @@ def whole_image_table(generator, discriminator, encoder, images, sizes, *, score
     return table, done
 
 
-def best_classical(row: dict) -> tuple[str, dict]:
-    """The classical baseline with the highest PSNR over the hole in one mask's row: (name, its scores)."""
-    name = max(CLASSICAL_METHODS, key=lambda method: row[method]["psnr_hole"])
+def best_classical(row: dict, metric: str = "psnr_hole") -> tuple[str, dict]:
+    """The classical baseline with the highest ``metric`` in one mask's row: (name, its scores)."""
+    name = max(CLASSICAL_METHODS, key=lambda method: row[method][metric])
     return name, row[name]
 
 
 def margins_over_classical(row: dict, method: str) -> dict:
-    """``method``'s PSNR gain (dB) and accuracy gain (points) over the best classical baseline of the row."""
-    name, best = best_classical(row)
-    return {"best_classical": name, "psnr_gain_db": round(row[method]["psnr_hole"] - best["psnr_hole"], 2),
-            "accuracy_gain_points": round(100 * (row[method]["accuracy"] - best["accuracy"]), 1)}
+    """``method``'s gains over the best classical baseline of the row, each metric against its own best.
+
+    PSNR gain (dB) over the baseline with the highest PSNR, accuracy gain
+    (points) over the one with the highest accuracy: they need not be the
+    same baseline (on the half mask, mean fill has the best PSNR and
+    Navier-Stokes the best accuracy), and comparing with the strongest in
+    each is the stricter reading of "the best classical baseline".
+    """
+    by_psnr, best_psnr = best_classical(row, "psnr_hole")
+    by_accuracy, best_accuracy = best_classical(row, "accuracy")
+    return {"best_classical": by_psnr, "best_classical_accuracy": by_accuracy,
+            "psnr_gain_db": round(row[method]["psnr_hole"] - best_psnr["psnr_hole"], 2),
+            "accuracy_gain_points": round(100 * (row[method]["accuracy"] - best_accuracy["accuracy"]), 1)}

@@ -37,10 +37,12 @@ tf = import_tensorflow()
 import keras  # noqa: E402
 from keras import ops  # noqa: E402
 
-__all__ = ["Z_CONSTRAINTS", "WEIGHTINGS", "LatentFit", "print_progress", "default_z_limit", "fit_latent"]
+__all__ = ["Z_CONSTRAINTS", "WEIGHTINGS", "SCHEDULES", "LatentFit", "print_progress", "default_z_limit", "fit_latent"]
 
 Z_CONSTRAINTS = ("ball", "box", "none")
 WEIGHTINGS = ("importance", "plain")
+SCHEDULES = ("constant", "cosine")
+COSINE_FLOOR = 0.05  # the cosine schedule ends at 5 % of the first step size
 
 
 @dataclass
@@ -128,11 +130,31 @@ def _check_common(discriminator, steps, learning_rate, prior_weight, prior, prog
             check_int(progress_every, "progress_every", minimum=1))
 
 
+def _step_size(learning_rate: float, steps: int, schedule: str):
+    if schedule == "cosine" and steps > 0:
+        return keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps, alpha=COSINE_FLOOR)
+    return learning_rate
+
+
+def _screened(generator, discriminator, codes, y, w, keep, prior_weight, prior, z_constraint, z_limit,
+              chunk: int = 4096):
+    """The ``keep`` codes of least loss per image, best first: (K, N, d) -> (keep, N, d)."""
+    k, n, d = codes.shape
+    flat = np.asarray(_project(ops.convert_to_tensor(codes.reshape(k * n, d)), z_constraint, z_limit))
+    y_all, w_all = np.tile(y, (k, 1, 1, 1)), np.tile(w, (k, 1, 1, 1))
+    losses = np.concatenate([np.asarray(_loss(generator, discriminator, flat[i:i + chunk], y_all[i:i + chunk],
+                                              w_all[i:i + chunk], prior_weight, prior)[0])
+                             for i in range(0, k * n, chunk)]).reshape(k, n)
+    order = np.argsort(np.where(np.isfinite(losses), losses, np.inf), axis=0, kind="stable")[:keep]
+    return flat.reshape(k, n, d)[order, np.arange(n)[None, :]]
+
+
 def fit_latent(generator, discriminator, images, mask, *, steps: int = 1000, restarts: int = 1,
                learning_rate: float = 0.01, prior_weight: float = 0.1, prior: str = "saturating",
                weighting: str = "importance", window: int = 7, z_constraint: str = "ball", z_limit=None,
-               z_start=None, seed: int = 0, latent_dim=None, record_history: bool = True, snapshot_every: int = 0,
-               progress=None, progress_every: int = 100) -> LatentFit:
+               z_start=None, candidates=None, schedule: str = "constant", seed: int = 0, latent_dim=None,
+               record_history: bool = True, snapshot_every: int = 0, progress=None,
+               progress_every: int = 100) -> LatentFit:
     """Yeh et al.'s latent search  z_hat = argmin_z L_c(z | y, M) + lambda L_p(z)  (Sec. 3.2, with Adam).
 
     All images and all restarts are optimised together as one batch of R x N
@@ -141,9 +163,14 @@ def fit_latent(generator, discriminator, images, mask, *, steps: int = 1000, res
     keeps the restart with the least final loss. Restart r starts from
     N(0, I) codes drawn with ``seed`` (restart 0 from ``z_start`` if given).
     Departures from the paper: the restarts (the loss is not convex in z, and
-    a single start ends in a poor local minimum for some images) and the
+    a single start ends in a poor local minimum for some images), the
     norm-ball constraint on z (Yeh et al. clip a uniform z to [-1, 1]; the
-    course's prior is N(0, I), see :func:`default_z_limit`).
+    course's prior is N(0, I), see :func:`default_z_limit`) and two options
+    off by default: screening (``candidates`` codes drawn per image, the
+    ``restarts`` with the least loss kept as starts: one forward pass each,
+    far cheaper than a restart) and a cosine decay of the step size
+    (``schedule="cosine"``: large steps travel, small ones settle). Chapter 6
+    measures what each buys.
 
     Args:
         generator: (N, d) -> (N, H, W, C) in [-1, 1].
@@ -158,6 +185,10 @@ def fit_latent(generator, discriminator, images, mask, *, steps: int = 1000, res
             ||z|| <= z_limit, the box [-z_limit, z_limit], or left free
             (``"none"``); ``z_limit=None`` takes :func:`default_z_limit`.
         z_start: (N, d) codes for restart 0, e.g. from :func:`encode_start`.
+        candidates: random codes scored per image before the search (>= ``restarts``;
+            None: ``restarts``, no screening).
+        schedule: ``"constant"`` step size, or ``"cosine"``: decays from
+            ``learning_rate`` to 5 % of it over ``steps``.
         record_history: keep every step's loss (``LatentFit.history``).
         snapshot_every: keep G(z) every that many steps and at the end (0: none).
         progress: called as progress(step, steps, mean_loss) every
@@ -177,9 +208,14 @@ def fit_latent(generator, discriminator, images, mask, *, steps: int = 1000, res
         z_limit, "z_limit", minimum=0.0, exclusive_minimum=True)
     record_history = check_bool(record_history, "record_history")
     snapshot_every = check_int(snapshot_every, "snapshot_every", minimum=0)
+    candidates = restarts if candidates is None else check_int(candidates, "candidates", minimum=restarts)
+    schedule = check_choice(schedule, "schedule", SCHEDULES)
     y, _, w = _targets(images, mask, weighting, window)
     n = len(y)
-    starts = np.random.default_rng(seed).standard_normal((restarts, n, d)).astype(np.float32)
+    starts = np.random.default_rng(seed).standard_normal((candidates, n, d)).astype(np.float32)
+    if candidates > restarts:
+        starts = _screened(generator, discriminator, starts, y, w, restarts, prior_weight, prior,
+                           z_constraint, z_limit)
     if z_start is not None:
         z_start = as_finite_array(z_start, "z_start", ndim=2, dtype=np.float32)
         if z_start.shape != (n, d):
@@ -190,7 +226,7 @@ def fit_latent(generator, discriminator, images, mask, *, steps: int = 1000, res
     z.assign(_project(z, z_constraint, z_limit))
     y_all = ops.convert_to_tensor(np.tile(y, (restarts, 1, 1, 1)))
     w_all = ops.convert_to_tensor(np.tile(w, (restarts, 1, 1, 1)))
-    optimizer = keras.optimizers.Adam(learning_rate)
+    optimizer = keras.optimizers.Adam(_step_size(learning_rate, steps, schedule))
 
     @tf.function
     def step():

@@ -50,24 +50,28 @@ def complete_classical(images, mask) -> dict[str, np.ndarray]:
 
 
 def complete_yeh(generator, discriminator, images, mask, *, steps: int, restarts: int, learning_rate: float = 0.01,
-                 prior_weight: float = 0.1, seed: int = 0, progress=None):
+                 prior_weight: float = 0.1, window: int = 7, candidates=None, schedule: str = "constant",
+                 seed: int = 0, progress=None):
     """Yeh et al. 2017: z_hat = argmin_z L_c + lambda L_p (Sec. 3.2), then x = M*y + (1-M)*G(z_hat) (Sec. 3.3).
 
     Returns ``(completions, fit)``: ``completions`` maps :data:`YEH_METHODS` to
     the directly and the Poisson-blended images; ``fit`` is the
     :class:`~gancourse.inpainting.inversion.LatentFit` (z, G(z), losses).
+    ``window``, ``candidates`` and ``schedule`` go to
+    :func:`~gancourse.inpainting.inversion.fit_latent` (the paper: 7, None, "constant").
     """
     y, m = _checked(images, mask)
     fit = fit_latent(generator, discriminator, y, m, steps=steps, restarts=restarts, learning_rate=learning_rate,
-                     prior_weight=prior_weight, seed=check_seed(seed), record_history=False, progress=progress)
+                     prior_weight=prior_weight, window=window, candidates=candidates, schedule=schedule,
+                     seed=check_seed(seed), record_history=False, progress=progress)
     return {YEH_METHODS[0]: blend_direct(y, m, fit.generated),
             YEH_METHODS[1]: blend_poisson(y, m, fit.generated)}, fit
 
 
 def complete_stronger(generator, discriminator, encoder, images, mask, *, steps: int, tune_steps: int,
                       learning_rate: float = 0.01, tune_learning_rate: float = 1e-4, prior_weight: float = 0.1,
-                      weighting: str = "importance", blend: bool = True, seed: int = 0,
-                      progress=None) -> tuple[dict, dict]:
+                      weighting: str = "importance", window: int = 7, schedule: str = "constant",
+                      blend: bool = True, seed: int = 0, progress=None) -> tuple[dict, dict]:
     """The stronger inversion in three cumulative stages, each directly blended (:data:`STRONGER_METHODS`).
 
     Returns ``(completions, seconds)``: both map each stage's name to its
@@ -94,8 +98,8 @@ def complete_stronger(generator, discriminator, encoder, images, mask, *, steps:
     seconds = {STRONGER_METHODS[0]: time.perf_counter() - clock}
     clock = time.perf_counter()
     fit = fit_latent(generator, discriminator, y, m, steps=steps, restarts=1, learning_rate=learning_rate,
-                     prior_weight=prior_weight, weighting=weighting, z_start=z0, seed=check_seed(seed),
-                     record_history=False, progress=progress)
+                     prior_weight=prior_weight, weighting=weighting, window=window, schedule=schedule, z_start=z0,
+                     seed=check_seed(seed), record_history=False, progress=progress)
     out[STRONGER_METHODS[1]] = finish(fit.generated)
     seconds[STRONGER_METHODS[1]] = time.perf_counter() - clock
     clock = time.perf_counter()
@@ -105,7 +109,7 @@ def complete_stronger(generator, discriminator, encoder, images, mask, *, steps:
     else:
         tuned = fine_tune_generator(generator, discriminator, y, m, fit.z, steps=tune_steps,
                                     learning_rate=tune_learning_rate, prior_weight=prior_weight, weighting=weighting,
-                                    record_history=False)
+                                    window=window, record_history=False)
         out[STRONGER_METHODS[2]] = finish(tuned.generated)
     seconds[STRONGER_METHODS[2]] = time.perf_counter() - clock
     return out, seconds
@@ -113,7 +117,7 @@ def complete_stronger(generator, discriminator, encoder, images, mask, *, steps:
 
 def fit_whole_images(generator, discriminator, images, *, steps: int, restarts: int, encoder=None,
                      tune_steps: int = 0, learning_rate: float = 0.01, tune_learning_rate: float = 1e-4,
-                     seed: int = 0) -> dict[str, np.ndarray]:
+                     candidates=None, schedule: str = "constant", seed: int = 0) -> dict[str, np.ndarray]:
     """G's best reproduction of whole images: the ceiling of what a completion of the hole can reach.
 
     ``"z only"``: Yeh's search with nothing missing, no prior term
@@ -125,10 +129,12 @@ def fit_whole_images(generator, discriminator, images, *, steps: int, restarts: 
     y = as_images(images, "images")
     ones = np.ones_like(y)
     fit = fit_latent(generator, discriminator, y, ones, steps=steps, restarts=restarts, learning_rate=learning_rate,
-                     prior_weight=0.0, weighting="plain", seed=check_seed(seed), record_history=False)
+                     prior_weight=0.0, weighting="plain", candidates=candidates, schedule=schedule,
+                     seed=check_seed(seed), record_history=False)
     out = {"z only": fit.generated}
     if encoder is not None:
         out.update(complete_stronger(generator, discriminator, encoder, y, ones, steps=steps, tune_steps=tune_steps,
                                      learning_rate=learning_rate, tune_learning_rate=tune_learning_rate,
-                                     prior_weight=0.0, weighting="plain", blend=False, seed=seed)[0])
+                                     prior_weight=0.0, weighting="plain", schedule=schedule, blend=False,
+                                     seed=seed)[0])
     return out
