@@ -9,11 +9,12 @@ repeats under a seed.
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 import pytest
+from resume_helpers import assert_resumes_exactly
 
 import gancourse  # noqa: F401  (selects the TensorFlow backend first)
-import keras
 from gancourse.data import training_stream
 from gancourse.evaluate.report import generate_samples
 from gancourse.nets.conditional import (
@@ -23,7 +24,6 @@ from gancourse.nets.conditional import (
 )
 from gancourse.nets.dcgan import dcgan_discriminator, dcgan_generator
 from gancourse.nets.latent import latent_noise
-from gancourse.train import checkpoints
 from gancourse.train.conditional import (
     ConditionalGAN,
     balanced_labels,
@@ -32,7 +32,6 @@ from gancourse.train.conditional import (
     samples_per_class,
 )
 from gancourse.train.snapshots import SampleGrid
-from resume_helpers import Interrupt
 
 LATENT = 8
 
@@ -153,19 +152,9 @@ def fit_from_checkpoint(gan, ckpt, extra=()):
 
 
 def test_an_interrupted_conditional_run_resumes_to_identical_weights(tmp_path):
-    reference = compiled()
-    fit_from_checkpoint(reference, checkpoints.GANCheckpoint(tmp_path / "ref"))
-    first = compiled()
-    with pytest.raises(KeyboardInterrupt):
-        fit_from_checkpoint(first, checkpoints.GANCheckpoint(tmp_path / "run"), extra=[Interrupt(5)])
-    resumed = compiled(init_seed=1)
-    fit_from_checkpoint(resumed, checkpoints.GANCheckpoint(tmp_path / "run"))
-    expected, got = checkpoints.training_state(reference), checkpoints.training_state(resumed)
-    assert got.keys() == expected.keys() and resumed.steps_done == 9
-    table = tuple(reference.discriminator.get_layer("label_embedding").embeddings.shape)
+    expected = assert_resumes_exactly(lambda init_seed: compiled(init_seed=init_seed), fit_from_checkpoint, tmp_path)
+    table = tuple(compiled().discriminator.get_layer("label_embedding").embeddings.shape)
     assert any(key.startswith("d/") and value.shape == table for key, value in expected.items())  # embedding
-    for key in expected:
-        np.testing.assert_array_equal(got[key], expected[key], err_msg=key)
 
 
 def test_two_seeded_conditional_runs_give_identical_losses():

@@ -14,11 +14,12 @@ from __future__ import annotations
 import itertools
 import math
 
+import keras
 import numpy as np
 import pytest
+from resume_helpers import assert_resumes_exactly
 
 import gancourse  # noqa: F401  (selects the TensorFlow backend first)
-import keras
 from gancourse.data import training_stream
 from gancourse.data.toy import ring_mixture
 from gancourse.nets.toy import build_toy_discriminator, build_toy_generator
@@ -35,7 +36,6 @@ from gancourse.train.instance_noise import InstanceNoiseGAN, instance_noise_std
 from gancourse.train.remedies import REMEDIES, remedy_gan
 from gancourse.train.unrolled import UnrolledGAN, discriminate_with, lookahead_weights
 from gancourse.train.wgan import WGANGP
-from resume_helpers import Interrupt
 
 REMEDY_OPTIONS = {
     UnrolledGAN: {"unroll_steps": 2},
@@ -316,17 +316,8 @@ def fit_from_checkpoint(gan, ckpt, extra=()):
 
 @pytest.mark.parametrize("cls", list(REMEDY_OPTIONS), ids=lambda c: c.__name__)
 def test_an_interrupted_remedy_run_resumes_to_identical_weights(tmp_path, cls):
-    reference = tiny(cls, **REMEDY_OPTIONS[cls])
-    fit_from_checkpoint(reference, checkpoints.GANCheckpoint(tmp_path / "ref"))
-    first = tiny(cls, **REMEDY_OPTIONS[cls])
-    with pytest.raises(KeyboardInterrupt):
-        fit_from_checkpoint(first, checkpoints.GANCheckpoint(tmp_path / "run"), extra=[Interrupt(5)])
-    resumed = tiny(cls, init_seed=1, **REMEDY_OPTIONS[cls])  # other initial weights: all from the checkpoint
-    fit_from_checkpoint(resumed, checkpoints.GANCheckpoint(tmp_path / "run"))
-    expected, got = checkpoints.training_state(reference), checkpoints.training_state(resumed)
-    assert got.keys() == expected.keys() and resumed.steps_done == 9
-    for key in expected:
-        np.testing.assert_array_equal(got[key], expected[key], err_msg=key)
+    assert_resumes_exactly(lambda init_seed: tiny(cls, init_seed=init_seed, **REMEDY_OPTIONS[cls]),
+                           fit_from_checkpoint, tmp_path)
 
 
 @pytest.mark.parametrize("cls", list(REMEDY_OPTIONS), ids=lambda c: c.__name__)

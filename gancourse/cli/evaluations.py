@@ -33,6 +33,13 @@ from ..train.gan_trainer import GAN
 from ..train.vae_trainer import train_vae_on_mnist
 from .common import add_registry_command
 from .inpainting_evaluation import evaluate_inpainting_mnist
+from .problems_evaluation import (
+    evaluate_cgan_mnist,
+    evaluate_cgan_mnist_pretrained,
+    evaluate_health,
+    evaluate_remedies_toy,
+)
+from .sr_evaluation import evaluate_sr_mnist
 
 tf = import_tensorflow()
 
@@ -159,6 +166,7 @@ def evaluate_dcgan_profile_run(args) -> dict:
 
 EVALUATIONS = {
     "inpainting-mnist": evaluate_inpainting_mnist,
+    "sr-mnist": evaluate_sr_mnist,
     "first-gan-mnist": evaluate_first_gan_mnist,
     "dcgan-mnist": evaluate_dcgan_mnist,
     "dcgan-profile-run": evaluate_dcgan_profile_run,
@@ -167,6 +175,10 @@ EVALUATIONS = {
     "vae-mnist": evaluate_vae_mnist,
     "toy-modes": lambda args: toy_modes_report(args.profile, args.seed),
     "wgan-gp-mnist": lambda args: wgan_gp_mnist_report(args.profile, args.seed),
+    "health": evaluate_health,
+    "cgan-mnist": evaluate_cgan_mnist,
+    "cgan-mnist-pretrained": evaluate_cgan_mnist_pretrained,
+    "remedies-toy": evaluate_remedies_toy,
 }
 """``evaluate`` names -> handlers ``(args) -> dict``."""
 

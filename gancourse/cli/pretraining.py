@@ -6,6 +6,7 @@ import argparse
 
 from ..inpainting.shipped_encoder import pretrain_inversion_encoder
 from ..train.classifier_training import pretrain_classifier
+from ..train.conditional import pretrain_conditional_gan
 from ..train.pretrain import pretrain
 from .common import add_registry_command
 
@@ -32,6 +33,7 @@ PRETRAINERS = {
     "fashion-classifier": _pretrain_classifier("fashion_mnist"),
     "inpainting-encoder-mnist": lambda args: pretrain_inversion_encoder(profile=args.profile, seed=args.seed,
                                                                         out=args.out),
+    "cgan-mnist": lambda args: pretrain_conditional_gan(profile=args.profile, seed=args.seed, out=args.out),
 }
 """``pretrain`` names -> handlers."""
 

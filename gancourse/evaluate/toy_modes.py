@@ -49,7 +49,7 @@ from .coverage import mode_coverage
 tf = import_tensorflow()
 import keras  # noqa: E402
 
-__all__ = ["METHODS", "MIXTURES", "toy_mixture", "toy_networks", "toy_trainer", "train_toy", "score_toy",
+__all__ = ["METHODS", "MIXTURES", "toy_mixture", "toy_networks", "toy_trainer", "train_toy", "fit_toy", "score_toy",
            "spread", "toy_modes_lab", "wgan_gp_bars", "toy_modes_report", "BARS", "TRAINING_POINTS", "ONE_PERCENT"]
 
 METHODS = ("gan", "wgan", "wgan-gp")
@@ -133,13 +133,22 @@ def train_toy(method: str, mixture: str, sizes, seed: int = 0, *, callbacks=(), 
     # must divide the epoch and the snapshot interval, or the frames of a SampleGrid would be skipped
     group = math.gcd(100, iterations, sizes.toy_snapshot_every)
     model, batch = toy_trainer(method, sizes, seed, jit_compile=jit_compile, steps_per_execution=group)
-    points = mix.sample(TRAINING_POINTS, seed=10_000 + seed)
+    return model, fit_toy(model, mix, batch, iterations, seed, group=group, callbacks=callbacks)
+
+
+def fit_toy(model, mixture: GaussianMixture, batch_size: int, iterations: int, seed: int = 0, *, group: int = 100,
+            callbacks=()) -> float:
+    """Train a compiled ``model`` for ``iterations`` generator updates on :data:`TRAINING_POINTS` points of
+    ``mixture`` (drawn with seed ``10_000 + seed``, streamed in a seeded order); return the wall seconds.
+
+    ``group`` is the model's ``steps_per_execution``: epochs are whole groups.
+    """
+    points = mixture.sample(TRAINING_POINTS, seed=10_000 + seed)
     per_epoch = math.gcd(iterations, 500 * group)
-    epochs = iterations // per_epoch
     began = time.perf_counter()
-    model.fit(training_stream(points, batch_size=batch, seed=seed), epochs=epochs, steps_per_epoch=per_epoch,
-              callbacks=list(callbacks), verbose=0)
-    return model, time.perf_counter() - began
+    model.fit(training_stream(points, batch_size=batch_size, seed=seed), epochs=iterations // per_epoch,
+              steps_per_epoch=per_epoch, callbacks=list(callbacks), verbose=0)
+    return time.perf_counter() - began
 
 
 def score_toy(model, mixture: str, n_samples: int = 2500, seed: int = 0) -> dict:

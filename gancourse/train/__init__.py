@@ -10,4 +10,9 @@ Stands on config, data, nets and objectives. Modules:
 * :mod:`.distribute`: ``tf.distribute`` helpers.
 * :mod:`.recipes`, :mod:`.pretrain`, :mod:`.classifier_training`: rebuilding the shipped files.
 * :mod:`.benchmark`: timing ``fit()`` against a ``GradientTape`` loop.
+* :mod:`.critic_training`, :mod:`.critic_snapshots`: chapter 7's critic demos and the critic's estimate over training.
+* Chapter 8: :mod:`.health_rules` (the readout's rules) and :mod:`.health` (the callback that applies them);
+  :mod:`.health_cases` (each training problem reproduced, with its remedy); the remedies as trainers:
+  :mod:`.unrolled`, :mod:`.instance_noise`, :mod:`.discriminator_penalties` (R1, weight penalty), picked by
+  name in :mod:`.remedies`; :mod:`.conditional` (the conditional GAN); :mod:`.super_resolution`.
 """

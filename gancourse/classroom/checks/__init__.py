@@ -9,3 +9,4 @@ from .core import *  # noqa: F401,F403
 from .gans import *  # noqa: F401,F403
 from .wasserstein import *  # noqa: F401,F403
 from .inpainting import *  # noqa: F401,F403
+from .problems import *  # noqa: F401,F403
