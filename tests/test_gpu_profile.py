@@ -177,7 +177,7 @@ def test_resume_after_a_capped_run_is_exact(monkeypatch, tmp_path):
 # ------------------------------------------------------------------ every chapter at gpu sizes
 def test_every_chapter_with_sizes_has_a_gpu_test():
     """A chapter added to config.sizes gets its gpu sizes built and stepped here too."""
-    covered = {"generative_models", "vae", "gan_math", "first_gan", "dcgan", "inpainting", "wgan"}
+    covered = {"generative_models", "vae", "gan_math", "first_gan", "dcgan", "inpainting", "wgan", "problems"}
     assert set(SIZES) <= covered, f"no gpu-profile test for {sorted(set(SIZES) - covered)}"
     assert all("gpu" in profiles for profiles in SIZES.values())
 
@@ -395,3 +395,34 @@ def test_wgan_gpu(capped):
     # built here.
     deep = toy_critic(2, hidden_units=(sizes.toy_units[0],) * sizes.clip_depth)
     assert deep.output_shape == (None, 1) and len(deep.layers) == sizes.clip_depth + 2  # input, hidden, score
+
+
+def test_problems_gpu(capped):
+    """Chapter 8: the conditional GAN, the super-resolution pair, a health case and a remedy at gpu sizes."""
+    from gancourse.evaluate.remedy_modes import train_remedy  # chapter 8's own modules
+    from gancourse.train.conditional import conditional_sizes, train_conditional_gan
+    from gancourse.train.health_cases import run_health_case
+    from gancourse.train.super_resolution import train_super_resolution
+
+    sizes = config.chapter_sizes("problems", GPU)
+    cgan_sizes = dataclasses.replace(conditional_sizes(GPU), jit_compile=False)  # XLA off, as for chapter 5
+    labels = np.arange(2 * cgan_sizes.batch_size) % 10
+    with pytest.warns(UserWarning, match=CAP_WARNING):
+        gan, _ = train_conditional_gan(cgan_sizes, _images(len(labels)), labels, seed=SEED)
+    assert gan.steps_done == CAP and gan.generator.output_shape == (None, 28, 28, 1)
+    assert cgan_sizes.batch_size == sizes.cgan_batch_size and cgan_sizes.steps == sizes.cgan_steps
+
+    for adversarial_weight in (0.0, sizes.sr_adversarial_weight):  # the L1-only model and the adversarial one
+        with pytest.warns(UserWarning, match=CAP_WARNING):
+            model = train_super_resolution(_images(2 * sizes.sr_batch_size), sizes,
+                                           adversarial_weight=adversarial_weight, seed=SEED)
+        assert model.steps_done == CAP
+        low = np.zeros((3, sizes.sr_low_size, sizes.sr_low_size, 1), "float32")
+        assert model.upscale(low, seed=SEED).shape == (3, 28, 28, 1)
+
+    with pytest.warns(UserWarning, match=CAP_WARNING):
+        run = run_health_case("collapse", SEED, profile=GPU)
+    assert run.gan.steps_done == CAP
+    with pytest.warns(UserWarning, match=CAP_WARNING):
+        remedy, _ = train_remedy("unrolled", config.chapter_sizes("wgan", GPU), SEED, steps=sizes.remedy_steps)
+    assert remedy.steps_done == CAP
