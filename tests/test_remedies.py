@@ -327,6 +327,35 @@ def test_two_seeded_remedy_runs_give_identical_losses(cls):
     assert logs[0] == logs[1]
 
 
+class UpdateOrderSGD(keras.optimizers.SGD):
+    """SGD that records, while fit() traces the step, the explicit control inputs its update is created under."""
+
+    control_inputs = []
+
+    def apply_gradients(self, grads_and_vars):
+        import tensorflow as tf
+
+        UpdateOrderSGD.control_inputs.append(list(tf.no_op().control_inputs))
+        return super().apply_gradients(grads_and_vars)
+
+
+@pytest.mark.parametrize("cls", [R1GAN, WGANGP], ids=lambda c: c.__name__)
+def test_the_update_waits_for_the_penalised_loss(cls):
+    """A gradient penalty reads D's biases only through LeakyReLU masks, so no gradient depends on that read.
+
+    Without an explicit edge from the loss to the update, TensorFlow sometimes ran the read
+    after the update (1 run in 70 under load gave other losses from the same seed: the
+    flaky CI failure of the seeded-runs test above). The update must be created under a
+    control dependency on the loss.
+    """
+    UpdateOrderSGD.control_inputs = []
+    gan = tiny(cls, **({"real_batches": "same"} if cls is WGANGP else REMEDY_OPTIONS[cls]))
+    gan.compile(UpdateOrderSGD(1e-3), UpdateOrderSGD(1e-3))
+    gan.fit(training_stream(points(), batch_size=30), steps_per_epoch=1, epochs=1, verbose=0)
+    assert UpdateOrderSGD.control_inputs, "fit() never called the optimiser"
+    assert all(len(inputs) >= 1 for inputs in UpdateOrderSGD.control_inputs)
+
+
 def test_remedy_gan_builds_each_remedy_by_name():
     assert REMEDIES["wasserstein"] is WGANGP and REMEDIES["none"] is GAN
     keras.utils.set_random_seed(0)

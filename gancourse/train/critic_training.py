@@ -84,7 +84,8 @@ def train_critic(critic, real, fake, *, steps: int, batch_size: int = 256, clip_
                 loss = loss + gradient_penalty(lambda v: critic(v, training=True), x, y, seed=seeds,
                                                weight=penalty_weight)
         grads = tape.gradient(loss, critic.trainable_variables)
-        optimizer.apply_gradients(zip(grads, critic.trainable_variables))
+        with tf.control_dependencies([loss]):  # the penalty's reads first: see GAN.apply_gradients
+            optimizer.apply_gradients(zip(grads, critic.trainable_variables))
         if clip_value is not None:
             clip_weights(critic.trainable_variables, clip_value)
         return tf.reduce_mean(real_scores) - tf.reduce_mean(fake_scores)
