@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -78,6 +80,43 @@ def test_the_snapshots_hold_the_critics_estimate_on_the_fixed_sets():
     by_hand = float(np.mean(model.discriminator(real)) - np.mean(model.discriminator(model.generator(noise))))
     assert snaps.estimates[-1] == pytest.approx(by_hand, abs=1e-5)
     assert len(snaps.samples) == 4 and snaps.samples[-1].shape == (30, 2)
+
+
+def test_the_training_estimates_average_the_logged_estimate_between_snapshots_across_epochs():
+    """Reference: the same seeded run with one step per epoch, whose history is each step's own value.
+
+    The snapshots every 4 steps straddle the epochs of 6 steps, whose logs are running means that
+    restart at every epoch: summing them naively (or forgetting the restart) gives other values.
+    """
+    from gancourse.data import training_stream
+
+    def run(steps_per_epoch, epochs, callbacks=()):
+        keras.utils.set_random_seed(0)
+        model = WGANGP(build_toy_generator(2, 2, hidden_units=(8,)), toy_critic(2, hidden_units=(8,)), seed=0)
+        model.compile()
+        history = model.fit(training_stream(points(400, 1), batch_size=5 * 16, seed=2), epochs=epochs,
+                            steps_per_epoch=steps_per_epoch, callbacks=list(callbacks), verbose=0)
+        return history.history["wasserstein_estimate"]
+
+    per_step = np.array(run(1, 12))
+    snaps = CriticEstimates(points(20, 3), np.zeros((4, 2), np.float32), every_steps=4)
+    run(6, 2, [snaps])
+    assert snaps.steps == [0, 4, 8, 12] and math.isnan(snaps.training_estimates[0])
+    expected = [per_step[0:4].mean(), per_step[4:8].mean(), per_step[8:12].mean()]
+    np.testing.assert_allclose(snaps.training_estimates[1:], expected, rtol=1e-4)
+    assert np.ptp(per_step) > 1e-2  # the steps differ, so a wrong window would show
+
+
+def test_a_model_that_logs_no_estimate_gets_nan_training_estimates():
+    keras.utils.set_random_seed(0)
+    from gancourse.train.gan_trainer import GAN
+
+    model = GAN(build_toy_generator(2, 2, hidden_units=(8,)), toy_critic(2, hidden_units=(8,)), seed=0)
+    model.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+    snaps = CriticEstimates(points(20, 3), np.zeros((4, 2), np.float32), every_steps=1)
+    data = points(32)
+    model.fit(data, batch_size=len(data), epochs=2, verbose=0, callbacks=[snaps])
+    assert len(snaps.training_estimates) == 3 and all(math.isnan(v) for v in snaps.training_estimates)
 
 
 def test_spearman_is_one_for_any_increasing_relation_and_refuses_short_lists():
