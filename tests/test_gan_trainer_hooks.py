@@ -152,8 +152,8 @@ def test_the_loss_hooks_replace_both_losses():
 class FrozenLookahead(GAN):
     """The generator trained through a discriminator whose output is 0 for every input: no gradient reaches G."""
 
-    def discriminator_for_generator(self, real, condition):
-        assert real is not None  # the step's real batch is passed (an unrolled GAN needs it)
+    def discriminator_for_generator(self, real, fake, condition):
+        assert real is not None and fake is not None  # both batches are passed (an unrolled GAN needs them)
         return lambda x, condition=None, training=False: 0.0 * self.discriminate(x, condition, training=training)
 
 

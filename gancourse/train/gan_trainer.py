@@ -162,6 +162,9 @@ class GAN(keras.Model):
       ``"d_penalty"`` is in :attr:`metric_names`.
     * :meth:`after_discriminator_update`: runs after each discriminator
       update, e.g. WGAN weight clipping (after the update, as in the paper).
+    * :meth:`generator_objective`: G's loss (and further values to log) on
+      its fakes; the adversarial loss through :meth:`discriminator_for_generator`
+      here, plus a reconstruction term in super-resolution.
     * :meth:`transform_discriminator_input`: applied to every batch D sees,
       real and fake, e.g. instance noise (Sønderby et al. 2016).
     * :meth:`split_batch`, :meth:`generate`, :meth:`discriminate`: what a
@@ -408,13 +411,13 @@ class GAN(keras.Model):
     def after_discriminator_update(self) -> None:
         """Runs after every discriminator update (WGAN: clip D's weights)."""
 
-    def discriminator_for_generator(self, real, condition):
+    def discriminator_for_generator(self, real, fake, condition):
         """The function ``(x, condition, training) -> logits`` the generator's loss goes through.
 
         :meth:`discriminate` here: G is trained against the current D. An
         unrolled GAN (Metz et al. 2017) returns D after k look-ahead updates on
-        ``real`` and the fakes, so G's loss "also includes the outputs of
-        future discriminators" (seed 004).
+        ``real`` and ``fake`` (this step's fakes, still on G's tape), so G's
+        loss "also includes the outputs of future discriminators" (seed 004).
         """
         return self.discriminate
 
@@ -489,16 +492,24 @@ class GAN(keras.Model):
 
         D's weights are read but not updated: only G's variables get
         gradients, which is what "freezing D" means here. ``real`` is the
-        step's real batch, which :meth:`discriminator_for_generator` may use
-        (an unrolled GAN's look-ahead updates of D need real data).
+        step's real batch, which :meth:`generator_objective` may use (an
+        unrolled GAN's look-ahead updates of D need real data).
         """
         with tape:
-            score = self.discriminator_for_generator(real, condition)
-            fake_logits = score(self.transform_discriminator_input(fake), condition, training=True)
-            g_loss = self.generator_loss_fn(fake_logits)
+            g_loss, logs = self.generator_objective(fake, condition, real)
             scaled = g_loss / num_replicas()
         norm = self.apply_gradients(self.g_optimizer, tape, scaled, self.generator.trainable_variables)
-        return {"g_loss": g_loss, "g_grad_norm": norm}
+        return logs | {"g_loss": g_loss, "g_grad_norm": norm}
+
+    def generator_objective(self, fake, condition=None, real=None) -> tuple:
+        """G's loss on ``fake`` and a dict of further values to log: ``(loss, logs)``.
+
+        Runs inside G's tape. Here the adversarial loss alone:
+        :meth:`generator_loss_fn` of :meth:`discriminator_for_generator`'s
+        logits on :meth:`transform_discriminator_input` of the fakes.
+        """
+        score = self.discriminator_for_generator(real, fake, condition)
+        return self.generator_loss_fn(score(self.transform_discriminator_input(fake), condition, training=True)), {}
 
     def simultaneous_step(self, real, condition=None) -> dict:
         """Both players from one forward pass: gradients at the current weights, applied together.

@@ -46,7 +46,6 @@ from ..config.validate import as_finite_array, check_int, check_number
 from ..data.images import check_tanh_range
 from ..data.pipelines import training_stream
 from ..nets.super_resolution import sr_networks, upscale_factor
-from .distribute import num_replicas
 from .gan_trainer import GAN
 
 tf = import_tensorflow()
@@ -154,7 +153,7 @@ class SuperResolutionGAN(GAN):
     Hooks overridden (docs/architecture.md): :meth:`split_batch` (``(low,
     high)`` batches), :meth:`generate` and :meth:`discriminate` (the low image
     into both networks), :meth:`discriminator_step` (skipped when the
-    adversarial weight is 0) and :meth:`generator_step` (adds the L1 term, and
+    adversarial weight is 0) and :meth:`generator_objective` (adds the L1 term, and
     drops the adversarial one at weight 0). ``fit()``, the checkpoints and
     exact resume are the plain GAN's. Logged besides the GAN's metrics: ``l1``
     and ``adversarial`` (the unweighted terms; ``g_loss`` is their weighted sum).
@@ -208,27 +207,20 @@ class SuperResolutionGAN(GAN):
             return {}
         return super().discriminator_step(real, fake, condition)
 
-    def generator_step(self, tape, fake, condition=None, real=None) -> dict:
-        """One update of G on ``l1_weight · L1 + adversarial_weight · (−log D(G(x, z) | x))``.
+    def generator_objective(self, fake, condition=None, real=None) -> tuple:
+        """G's loss ``l1_weight · L1 + adversarial_weight · (−log D(G(x, z) | x))``, logging both terms.
 
-        The adversarial half is the GAN's generator step (the hooks
-        :meth:`discriminator_for_generator`, :meth:`transform_discriminator_input`
-        and :meth:`generator_loss_fn`, non-saturating by default); at weight 0
-        it is not computed, so the gradient is exactly the L1 term's.
+        The adversarial half is the GAN's :meth:`generator_objective`
+        (non-saturating by default); at weight 0 it is not computed, so the
+        gradient is exactly the L1 term's.
         """
-        with tape:
-            l1 = reconstruction_l1(real, fake)
-            g_loss = self.l1_weight * l1
-            logs = {"l1": l1}
-            if self.adversarial_weight > 0.0:
-                score = self.discriminator_for_generator(real, condition)
-                adversarial = self.generator_loss_fn(score(self.transform_discriminator_input(fake), condition,
-                                                           training=True))
-                g_loss = g_loss + self.adversarial_weight * adversarial
-                logs["adversarial"] = adversarial
-            scaled = g_loss / num_replicas()
-        norm = self.apply_gradients(self.g_optimizer, tape, scaled, self.generator.trainable_variables)
-        return logs | {"g_loss": g_loss, "g_grad_norm": norm}
+        l1 = reconstruction_l1(real, fake)
+        g_loss, logs = self.l1_weight * l1, {"l1": l1}
+        if self.adversarial_weight > 0.0:  # a Python constant: decided when the step is traced
+            adversarial, _ = super().generator_objective(fake, condition, real)
+            g_loss = g_loss + self.adversarial_weight * adversarial
+            logs["adversarial"] = adversarial
+        return g_loss, logs
 
     # ---------------------------------------------------------------- helpers
     def upscale(self, low, *, seed: int = 0, batch_size: int = 500) -> np.ndarray:

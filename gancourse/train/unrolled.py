@@ -52,9 +52,8 @@ derivative with respect to g (and so the second term) is zero.
 
 **Departures.** The look-ahead uses the step's real batch and the fakes the
 generator step trains on (as the authors' demo, which unrolls on the same
-minibatch); the trainer's ``discriminator_for_generator(real, condition)``
-hook receives no fakes, so :meth:`UnrolledGAN.generator_step` hands them
-over. D's penalty (if a subclass has one) is not part of the look-ahead loss:
+minibatch): the trainer's ``discriminator_for_generator(real, fake, condition)``
+hook receives both. D's penalty (if a subclass has one) is not part of the look-ahead loss:
 eq. 7 uses f alone. Reading D's Adam state uses Keras's private
 ``_momentums``/``_velocities`` lists (checked at ``compile``).
 
@@ -204,7 +203,7 @@ class UnrolledGAN(GAN):
             see the module notes for why).
 
     D's update is the plain GAN's. Only :meth:`discriminator_for_generator`
-    changes (and :meth:`generator_step`, to hand it the step's fakes), so
+    changes, so
     ``fit()``, the callbacks and exact resume with
     :class:`~.checkpoints.GANCheckpoint` work as for the plain GAN.
     """
@@ -219,7 +218,6 @@ class UnrolledGAN(GAN):
         self.unroll_learning_rate = check_number(unroll_learning_rate, "unroll_learning_rate", minimum=0.0,
                                                  exclusive_minimum=True)
         self.second_order = check_bool(second_order, "second_order")
-        self._step_fake = None
 
     def compile(self, d_optimizer=None, g_optimizer=None, generator_loss: str = "non_saturating", **kwargs):
         """As :meth:`GAN.compile <.gan_trainer.GAN.compile>`; ``update="simultaneous"`` is refused.
@@ -237,26 +235,17 @@ class UnrolledGAN(GAN):
         if self.unroll_optimizer == "adam" and self.unroll_steps > 0:
             adam_lookahead_state(self.d_optimizer, self.discriminator.trainable_variables)
 
-    def generator_step(self, tape, fake, condition=None, real=None) -> dict:
-        """The base generator step, with this step's fakes made available to the look-ahead.
+    def discriminator_for_generator(self, real, fake, condition):
+        """D after ``unroll_steps`` look-ahead steps on ``real`` and this step's fakes (the current D if 0).
 
-        (``discriminator_for_generator`` is given the real batch but not the
-        fakes; the look-ahead, like the authors' demo, unrolls on both.)
+        Like the authors' demo, the look-ahead unrolls on both batches.
         """
-        self._step_fake = fake
-        try:
-            return super().generator_step(tape, fake, condition, real)
-        finally:
-            self._step_fake = None
-
-    def discriminator_for_generator(self, real, condition):
-        """D after ``unroll_steps`` look-ahead steps on ``real`` and this step's fakes (the current D if 0)."""
         if self.unroll_steps == 0:
             return self.discriminate
-        if self._step_fake is None or real is None:
-            raise RuntimeError("the unrolled look-ahead needs the step's real batch and fakes: it runs inside "
-                               "UnrolledGAN.generator_step")
-        weights = lookahead_weights(self, real, self._step_fake, condition, steps=self.unroll_steps,
+        if real is None:
+            raise RuntimeError("the unrolled look-ahead needs the step's real batch: it runs inside "
+                               "GAN.generator_step, which passes it")
+        weights = lookahead_weights(self, real, fake, condition, steps=self.unroll_steps,
                                     optimizer=self.unroll_optimizer, learning_rate=self.unroll_learning_rate,
                                     second_order=self.second_order)
 
